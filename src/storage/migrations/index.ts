@@ -1,0 +1,26 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { intakeMigration } from './001-intake.js';
+
+/** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
+const MIGRATIONS: Record<string, Migration> = {
+  '001-intake': intakeMigration,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
+
+/**
+ * Brings the schema to the latest version. Kysely's migrator takes a lock, so several processes
+ * starting at once against one PostgreSQL apply each migration once.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    const name = failed?.migrationName ?? 'unknown';
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`database migration ${name} failed: ${why}`);
+  }
+}

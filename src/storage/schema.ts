@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Times are ISO 8601 UTC text ("…Z"), which sorts and
+ * compares the same way in SQLite and PostgreSQL. Booleans are 0/1 integers for the same reason.
+ */
+export interface EventsTable {
+  event_key: string;
+  format: string;
+  sensor: string;
+  time: string;
+  day: string;
+  src_ip: string;
+  src_port: number | null;
+  /** IPv4 source /16 block number (ip >>> 16); null for IPv6. Coverage counts these. */
+  src_v4_block: number | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  protocol: string;
+  stage: string;
+  vulnerability: string | null;
+  vulnerability_raw: string | null;
+  sample_md5: string | null;
+  sample_sha1: string | null;
+  sample_sha256: string | null;
+  sample_url: string | null;
+  country: string | null;
+  asn: number | null;
+  isp: string | null;
+  ptr: string | null;
+  source_file: string;
+  source_line: number | null;
+  source_row: string | null;
+  import_id: string;
+}
+
+export interface RejectsTable {
+  reject_key: string;
+  format: string;
+  source: string;
+  line: number | null;
+  row: string | null;
+  reason: string;
+  raw: string;
+  first_seen_at: string;
+  import_id: string;
+}
+
+export interface SamplesTable {
+  sample_key: string;
+  sha256: string | null;
+  sha1: string | null;
+  md5: string | null;
+  size: number | null;
+  binary_present: number;
+  binary_path: string | null;
+  first_seen: string;
+  last_seen: string;
+  first_verdict: string | null;
+  first_verdict_scanner: string | null;
+  first_verdict_at: string | null;
+}
+
+export interface SampleSightingsTable {
+  event_key: string;
+  sample_key: string;
+  time: string;
+  day: string;
+  url: string | null;
+}
+
+export interface SampleVerdictsTable {
+  sample_key: string;
+  scanner: string;
+  scanned_at: string;
+  verdict: string;
+  signature: string | null;
+  detail: string | null;
+}
+
+export interface ImportsTable {
+  import_id: string;
+  format: string;
+  paths: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  counts: string | null;
+  host: string;
+}
+
+export interface Database {
+  events: EventsTable;
+  rejects: RejectsTable;
+  samples: SamplesTable;
+  sample_sightings: SampleSightingsTable;
+  sample_verdicts: SampleVerdictsTable;
+  imports: ImportsTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database: the Kysely handle plus what differs between dialects. */
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where it is, for messages (a file path, or the URL without its password). */
+  readonly location: string;
+  /** Largest number of bound parameters one statement may carry. */
+  readonly maxParams: number;
+  close(): Promise<void>;
+}
