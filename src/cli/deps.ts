@@ -1,0 +1,47 @@
+import type { HoneypotReader } from '../intake/reader.js';
+import type { SourceEnricher } from '../intake/ingest.js';
+import type { Storage } from '../storage/schema.js';
+import type { Scanner } from '../samples/scanner.js';
+
+/** Options every command takes. */
+export interface GlobalOptions {
+  readonly config?: string;
+  readonly db?: string;
+}
+
+/** What a command needs at run time, opened lazily by the composition root (src/main). */
+export interface Runtime {
+  readonly homeCountry: string;
+  readonly databaseLocation: string;
+  storage(): Promise<Storage>;
+  enricher(): Promise<SourceEnricher>;
+  /** PTR look-ups when enabled in the config, else null. */
+  ptr(): ((ip: string) => Promise<string | null>) | null;
+  /** The home country's IPv4 /16 blocks (block = ip >>> 16), from the configured geo database. */
+  homeBlocks(): Promise<Set<number>>;
+  close(): Promise<void>;
+}
+
+export type ScannerSpec =
+  | { readonly kind: 'clamd'; readonly address: string; readonly timeoutMs?: number }
+  | { readonly kind: 'clamscan'; readonly database?: string }
+  | { readonly kind: 'yara'; readonly rules: string }
+  | { readonly kind: 'hash-list'; readonly file: string };
+
+export interface DemoResult {
+  readonly folder: string;
+  readonly databaseLocation: string;
+  readonly runtime: Runtime;
+  readonly ingests: readonly import('../intake/ingest.js').IngestSummary[];
+}
+
+/** The concrete things the CLI is given by src/main; the CLI itself only parses and prints. */
+export interface CliDeps {
+  readonly version: string;
+  readonly readers: ReadonlyMap<string, HoneypotReader>;
+  openRuntime(opts: GlobalOptions): Promise<Runtime>;
+  writeStarterConfig(path: string, force: boolean): string;
+  openScanner(spec: ScannerSpec): Promise<Scanner>;
+  /** Writes the bundled synthetic honeypot logs into a folder and ingests them into a fresh SQLite file there. */
+  runDemo(folder: string, onProgress: (label: string, done: number, total: number | null) => void): Promise<DemoResult>;
+}
