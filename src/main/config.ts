@@ -18,6 +18,8 @@ export const DEFAULT_CONFIG_FILE = 'cleancenter.yaml';
 /** A config file larger than this is not a config file; refusing it keeps a wrong --config cheap. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
+const DEFAULT_DATABASE = './cleancenter.db';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +181,7 @@ export const configSchema = z.strictObject({
   /** ISO 3166-1 alpha-2 country of the center; null leaves home-country figures out. */
   homeCountry: z.string().transform(checked(checkCountry)).nullable().default(null),
   /** A SQLite file path (absolute after loading) or a postgres:// URL. */
-  database: z.string().transform(checked(checkDatabase)).default('./cleancenter.db'),
+  database: z.string().transform(checked(checkDatabase)).default(DEFAULT_DATABASE),
   geo: z
     .strictObject({
       /** MaxMind-format country .mmdb (absolute after loading); null = the bundled GeoLite2 database. */
@@ -344,6 +346,7 @@ export function loadConfigDetailed(opts: LoadConfigOptions = {}): LoadedConfig {
 
   // Overrides replace file values in the raw tree before validation, so one schema checks them all.
   const merged = structuredClone(raw);
+  dropEmptyCollections(merged);
   for (const o of ENV_OVERRIDES) {
     const text = env[o.name];
     if (text === undefined || text === '') continue; // an empty variable is unset, as in most tools
@@ -374,21 +377,43 @@ export function loadConfigDetailed(opts: LoadConfigOptions = {}): LoadedConfig {
     for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, merged, doc, lines, where));
   }
   problems.push(...checkIsps(merged['isps'], where));
+
+  // Relative paths: from the file, against its folder; from env or flag, against the working folder.
+  const base = (key: string): string => {
+    const s = sources.get(key)?.kind ?? 'default';
+    return s === 'env' || s === 'flag' || file === null ? cwd : dirname(file);
+  };
+  const paths = localPaths(merged, base);
+  problems.push(...checkFiles(paths, where));
+
   if (problems.length === 0 && parsed.success) {
     const config = parsed.data;
-    const base = (key: string): string => {
-      const s = sources.get(key)?.kind ?? 'default';
-      return s === 'env' || s === 'flag' || file === null ? cwd : dirname(file);
-    };
-    if (!isPostgresUrl(config.database) && config.database !== ':memory:') {
-      config.database = resolve(base('database'), config.database);
-    }
-    if (config.geo.countryDb !== null) config.geo.countryDb = resolve(base('geo.countryDb'), config.geo.countryDb);
-    if (config.geo.asnDb !== null) config.geo.asnDb = resolve(base('geo.asnDb'), config.geo.asnDb);
-    problems.push(...checkFiles(config, where));
-    if (problems.length === 0) return { config, file, sources };
+    config.database = paths.database ?? config.database;
+    config.geo.countryDb = paths.countryDb;
+    config.geo.asnDb = paths.asnDb;
+    return { config, file, sources };
   }
   throw new ConfigError(display, dedupe(sortProblems(problems)));
+}
+
+interface LocalPaths {
+  /** Absolute SQLite path; null for a URL, ":memory:" or an invalid value. */
+  readonly database: string | null;
+  readonly countryDb: string | null;
+  readonly asnDb: string | null;
+}
+
+/** Absolute forms of the file paths in the unvalidated tree; values the schema rejects come out null. */
+function localPaths(tree: Record<string, unknown>, base: (key: string) => string): LocalPaths {
+  const path = (key: string, v: unknown): string | null => (typeof v === 'string' && v !== '' ? resolve(base(key), v) : null);
+  const db = tree['database'] ?? DEFAULT_DATABASE;
+  const sqlite = typeof db === 'string' && checkDatabase(db).ok && !isPostgresUrl(db) && db !== ':memory:';
+  const geo = isRecord(tree['geo']) ? tree['geo'] : {};
+  return {
+    database: sqlite ? path('database', db) : null,
+    countryDb: path('geo.countryDb', geo['countryDb']),
+    asnDb: path('geo.asnDb', geo['asnDb']),
+  };
 }
 
 /** The config file to read: --config, else CLEANCENTER_CONFIG, else ./cleancenter.yaml when present. */
@@ -459,6 +484,19 @@ function readConfigFile(file: string, display: string, lines: LineCounter): { do
   if (value === null || value === undefined) return { doc, raw: {} };
   if (!isRecord(value)) return fail(`must be a YAML mapping of keys (homeCountry: JP, …), not ${describe(value)}`, 1, 1);
   return { doc, raw: value };
+}
+
+/**
+ * "isps:" or "sensors:" with every entry commented out is YAML null. That means "none", not a
+ * type error, so such keys are dropped and their empty defaults apply.
+ */
+function dropEmptyCollections(tree: Record<string, unknown>): void {
+  const drop = (o: Record<string, unknown>, keys: readonly string[]): void => {
+    for (const k of keys) if (o[k] === null) delete o[k];
+  };
+  drop(tree, ['geo', 'rdns', 'isps', 'sensors', 'intake', 'http']);
+  if (isRecord(tree['rdns'])) drop(tree['rdns'], ['servers']);
+  if (Array.isArray(tree['isps'])) for (const isp of tree['isps']) if (isRecord(isp)) drop(isp, ['asns', 'prefixes']);
 }
 
 function parseBoolean(s: string): boolean | null {
@@ -544,22 +582,21 @@ function isDefinedNonArray(o: Record<string, unknown>, k: string): boolean {
 }
 
 /** Data files must exist now, not at the first lookup an hour into an import. */
-function checkFiles(config: Config, where: Where): ConfigProblem[] {
+function checkFiles(paths: LocalPaths, where: Where): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  const mustBeFile = (path: string[], p: string | null): void => {
+  const mustBeFile = (key: string[], p: string | null): void => {
     if (p === null) return;
     const kind = fileKind(p);
-    if (kind === 'missing') out.push({ ...where(path), problem: `file not found: ${p}` });
-    if (kind === 'folder') out.push({ ...where(path), problem: `${p} is a folder, not a file` });
+    if (kind === 'missing') out.push({ ...where(key), problem: `file not found: ${p}` });
+    if (kind === 'folder') out.push({ ...where(key), problem: `${p} is a folder, not a file` });
   };
-  mustBeFile(['geo', 'countryDb'], config.geo.countryDb);
-  mustBeFile(['geo', 'asnDb'], config.geo.asnDb);
-  if (!isPostgresUrl(config.database) && config.database !== ':memory:') {
-    if (fileKind(config.database) === 'folder') {
-      out.push({ ...where(['database']), problem: `${config.database} is a folder; name a database file in it` });
-    } else if (fileKind(dirname(config.database)) !== 'folder') {
-      out.push({ ...where(['database']), problem: `the folder of ${config.database} does not exist` });
-    }
+  mustBeFile(['geo', 'countryDb'], paths.countryDb);
+  mustBeFile(['geo', 'asnDb'], paths.asnDb);
+  const db = paths.database;
+  // SQLite creates the file but not its folder; a typo in the folder should fail now, not at first write.
+  if (db !== null) {
+    if (fileKind(db) === 'folder') out.push({ ...where(['database']), problem: `${db} is a folder; name a database file in it` });
+    else if (fileKind(dirname(db)) !== 'folder') out.push({ ...where(['database']), problem: `the folder of ${db} does not exist` });
   }
   return out;
 }
@@ -585,9 +622,8 @@ function issueProblems(issue: z.core.$ZodIssue, tree: unknown, doc: Document | n
   let problem: string;
   if (issue.code === 'invalid_type') {
     problem = value === undefined ? 'is required' : `expected ${typeName(issue.expected)}, got ${describe(value)}`;
-  } else if (issue.code === 'invalid_format' && issue.format === 'url') {
-    problem = `${describe(value)} ${issue.message}`;
-  } else if (issue.code === 'invalid_value' || issue.code === 'too_small' || issue.code === 'too_big') {
+  } else if (issue.code === 'invalid_format' ||
+    issue.code === 'invalid_value' || issue.code === 'too_small' || issue.code === 'too_big') {
     problem = value === undefined ? issue.message : `${describe(value)} ${issue.message}`;
   } else {
     problem = issue.message;
