@@ -207,7 +207,7 @@ describe('errors name the key and the problem', () => {
     assert.match(problemFor(err, 'foo'), /^unknown key \(known keys: homeCountry, database, /);
     assert.equal(err.problems.find((p) => p.key === 'home_country')?.line, 2);
     assert.equal(err.problems.find((p) => p.key === 'geo.countryDB')?.line, 7);
-    assert.match(err.message, /^invalid configuration \(cleancenter\.yaml\), 3 problems:\n {2}cleancenter\.yaml:2:1: home_country: unknown key/);
+    assert.match(err.message, /^invalid configuration in cleancenter\.yaml, 3 problems:\n {2}cleancenter\.yaml:2:1: home_country: unknown key/);
   });
 
   test('unknown key inside an ISP', (t) => {
@@ -376,7 +376,7 @@ describe('errors name the key and the problem', () => {
       ],
     );
     assert.equal(err.source, 'many-problems.yaml');
-    assert.match(err.message, /^invalid configuration \(many-problems\.yaml\), 12 problems:\n/);
+    assert.match(err.message, /^invalid configuration in many-problems\.yaml, 12 problems:\n/);
   });
 });
 
@@ -457,6 +457,7 @@ describe('environment and flags', () => {
     const err = configError(() => loadConfig({ cwd: dir, env: { CLEANCENTER_RDNS_ENABLED: 'yes' } }));
     assert.equal(problemFor(err, 'CLEANCENTER_RDNS_ENABLED'), '"yes" is not a boolean; use true, false, 1 or 0');
     assert.equal(err.source, '(no config file)');
+    assert.equal(err.message, 'invalid configuration (no config file), 1 problem:\n  CLEANCENTER_RDNS_ENABLED: "yes" is not a boolean; use true, false, 1 or 0');
   });
 
   test('bad environment values are reported under the variable, not the key', (t) => {

@@ -266,7 +266,8 @@ function formatProblems(source: string, problems: readonly ConfigProblem[]): str
     return `  ${at}${p.key}: ${p.problem}`;
   });
   if (n > MAX_LISTED) lines.push(`  … and ${n - MAX_LISTED} more`);
-  return `invalid configuration (${source}), ${n} problem${n === 1 ? '' : 's'}:\n${lines.join('\n')}`;
+  const where = source.startsWith('(') ? source : `in ${source}`;
+  return `invalid configuration ${where}, ${n} problem${n === 1 ? '' : 's'}:\n${lines.join('\n')}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,26 +553,25 @@ function checkIsps(isps: unknown, where: Where): ConfigProblem[] {
     if (ps.length === 0 && as.length === 0 && !isDefinedNonArray(isp, 'prefixes') && !isDefinedNonArray(isp, 'asns')) {
       out.push({ ...where(['isps', i]), problem: 'needs at least one ASN or prefix' });
     }
-    ps.forEach((p: unknown, k) => {
-      if (typeof p !== 'string') return;
-      const c = checkPrefix(p);
-      if (!c.ok) return;
-      const first = prefixes.get(c.value);
-      if (first === undefined) prefixes.set(c.value, [i, k]);
-      else {
-        const other = first[0] === i ? `isps[${i}].prefixes[${first[1]}]` : `${label(first[0])} at isps[${first[0]}].prefixes[${first[1]}]`;
-        out.push({ ...where(['isps', i, 'prefixes', k]), problem: `${c.value} is also listed for ${other}; a prefix belongs to one ISP once` });
+    // A prefix or ASN names one ISP; listing it twice, even in the same ISP, is a slip worth showing.
+    const claim = <K>(seen: Map<K, [number, number]>, value: K, shown: string, list: 'prefixes' | 'asns', k: number): void => {
+      const first = seen.get(value);
+      if (first === undefined) {
+        seen.set(value, [i, k]);
+        return;
       }
+      const firstAt = `isps[${first[0]}].${list}[${first[1]}]`;
+      const other = first[0] === i ? firstAt : `${label(first[0])} at ${firstAt}`;
+      const what = list === 'asns' ? 'an ASN' : 'a prefix';
+      out.push({ ...where(['isps', i, list, k]), problem: `${shown} is also listed for ${other}; ${what} belongs to one ISP once` });
+    };
+    ps.forEach((p: unknown, k) => {
+      const c = typeof p === 'string' ? checkPrefix(p) : null;
+      if (c?.ok) claim(prefixes, c.value, c.value, 'prefixes', k);
     });
     as.forEach((a: unknown, k) => {
       const c = checkAsn(a);
-      if (!c.ok) return;
-      const first = asns.get(c.value);
-      if (first === undefined) asns.set(c.value, [i, k]);
-      else {
-        const other = first[0] === i ? `isps[${i}].asns[${first[1]}]` : `${label(first[0])} at isps[${first[0]}].asns[${first[1]}]`;
-        out.push({ ...where(['isps', i, 'asns', k]), problem: `AS${c.value} is also listed for ${other}; an ASN belongs to one ISP once` });
-      }
+      if (c.ok) claim(asns, c.value, `AS${c.value}`, 'asns', k);
     });
   });
   return out;
