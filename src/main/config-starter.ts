@@ -54,10 +54,12 @@ rdns:
   # Per-query timeout in milliseconds (100 to 60000).
   timeoutMs: 2000
 
-# The ISPs that take part. A source address belongs to an ISP through one of its
-# prefixes or ASNs. Each ISP needs a unique name and at least one ASN or prefix;
-# a prefix or ASN may belong to one ISP only. Prefixes must be network addresses
-# (192.0.2.0/24, not 192.0.2.1/24). Replace the example below with your own.
+# The ISPs that take part. The longest listed prefix covering a source address
+# decides its ISP; only an address no prefix covers is matched by its origin
+# ASN, so one ISP can take a whole AS and another a prefix inside it.
+# Each ISP needs a unique name and at least one ASN or prefix; a prefix or ASN
+# may be listed once only. Prefixes must be network addresses (192.0.2.0/24,
+# not 192.0.2.1/24). Replace the example below with your own.
 isps:
   - name: Example Net
     # id: example-net   # stable key used in URLs and the database; lower-case

@@ -154,12 +154,7 @@ describe('loading', () => {
     assert.deepEqual(config.geo, { countryDb: join(dir, 'geo', 'country.mmdb'), asnDb: join(dir, 'geo', 'asn.csv') });
     assert.deepEqual(config.rdns, {
       enabled: true,
-      servers: [
-        { host: '192.0.2.53', port: 53 },
-        { host: '198.51.100.53', port: 5353 },
-        { host: '2001:db8::53', port: 53 },
-        { host: '2001:db8::54', port: 53 },
-      ],
+      servers: ['192.0.2.53:53', '198.51.100.53:5353', '[2001:db8::53]:53', '[2001:db8::54]:53'],
       timeoutMs: 500,
     });
     assert.deepEqual(config.isps, [
@@ -330,7 +325,7 @@ describe('errors name the key and the problem', () => {
     assert.match(problemFor(err, 'rdns.servers[0]'), /"ns\.example" is not an IP address/);
     assert.match(problemFor(err, 'rdns.servers[1]'), /has port 99999; use 1 to 65535/);
     // Without brackets the last group is part of the address, so this is a valid address on port 53.
-    assert.deepEqual(checkResolver('2001:db8::53:53'), { ok: true, value: { host: '2001:db8::53:53', port: 53 } });
+    assert.deepEqual(checkResolver('2001:db8::53:53'), { ok: true, value: '[2001:db8::53:53]:53' });
     assert.match(problemFor(err, 'rdns.servers[3]'), /has port 0/);
     assert.match(problemFor(err, 'rdns.timeoutMs'), /60001 must be at most 60000/);
     assert.match(problemFor(err, 'http.port'), /70000 must be 0 to 65535/);

@@ -84,13 +84,11 @@ export function checkPrefix(s: string): Checked<string> {
   return bad(`${quote(s)} is not a CIDR prefix: ${strict.reason.replace(/ in (?:prefix )?"[^"]*"$/, '')}`);
 }
 
-/** A DNS resolver: "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353". */
-export interface ResolverAddress {
-  readonly host: string;
-  readonly port: number;
-}
-
-export function checkResolver(s: string): Checked<ResolverAddress> {
+/**
+ * A DNS resolver given as "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353",
+ * returned as canonical "address:port" ("[v6]:port"), the form node:dns setServers takes.
+ */
+export function checkResolver(s: string): Checked<string> {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s) ?? /^(.+)()$/.exec(s);
   const hostText = m?.[1] ?? '';
   const ip = parseIp(hostText);
@@ -101,7 +99,7 @@ export function checkResolver(s: string): Checked<ResolverAddress> {
   const portText = m?.[2] ?? '';
   const port = portText === '' ? 53 : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return bad(`${quote(s)} has port ${portText}; use 1 to 65535`);
-  return ok({ host: ip.text, port });
+  return ok(ip.version === 6 ? `[${ip.text}]:${port}` : `${ip.text}:${port}`);
 }
 
 /** True for a PostgreSQL connection URL; anything else in `database` is a SQLite file path. */
@@ -193,7 +191,7 @@ export const configSchema = z.strictObject({
   rdns: z
     .strictObject({
       enabled: z.boolean().default(false),
-      /** Empty = the system resolvers. */
+      /** Canonical "192.0.2.53:53" / "[2001:db8::53]:53"; empty = the system resolvers. */
       servers: z.array(z.string().transform(checked(checkResolver))).default([]),
       timeoutMs: z.number().int('must be a whole number').min(100, 'must be at least 100').max(60000, 'must be at most 60000').default(2000),
     })
