@@ -139,6 +139,19 @@ describe('clamd client against a fake clamd', () => {
     assert.match(v.detail ?? '', /closed without a reply|ECONNRESET|EPIPE/);
   });
 
+  test('a server that drops the connection mid-upload gives an error verdict, not a hang', async () => {
+    const big = join(dir, 'big.bin');
+    await writeFile(big, Buffer.alloc(8 * 1024 * 1024, 0x42));
+    fake.set((sock, received) => {
+      if (received.length > 200_000) sock.destroy();
+    });
+    const v = await createClamdScanner({ address: fake.address, timeoutMs: 5000 }).scan({ path: big, md5: null, sha1: null, sha256: null });
+    assert.equal(v.verdict, 'error');
+    // Which of the two the client sees first depends on the kernel: a reset or an orderly close.
+    assert.match(v.detail ?? '', /closed the connection during the upload, probably INSTREAM size limit exceeded|closed without a reply/);
+    assert.doesNotMatch(v.detail ?? '', /timeout/);
+  });
+
   test('a garbage reply gives an error verdict quoting it', async () => {
     fake.set((sock) => {
       if (!sock.writableEnded) sock.end('HTTP/1.1 400 Bad Request\r\n\r\n');

@@ -99,19 +99,28 @@ export async function clamdInstream(
   opts: { timeoutMs?: number; chunkSize?: number } = {},
 ): Promise<string> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  return exchange(address, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, async (sock, replied) => {
+  const send = async (sock: Socket, replied: () => boolean): Promise<void> => {
     await write(sock, Buffer.from('zINSTREAM\0', 'latin1'));
     for await (const piece of source) {
       for (let at = 0; at < piece.length; at += chunkSize) {
-        // clamd answers early only to refuse (size limit): stop sending, the reply says why.
+        // clamd answers early only to refuse (size limit) and then closes. Letting the event loop
+        // read first makes us see that reply instead of failing the next write with EPIPE.
+        await new Promise((r) => setImmediate(r));
         if (replied()) return;
         const part = piece.subarray(at, at + chunkSize);
         await write(sock, Buffer.concat([instreamChunkHeader(part.length), part]));
       }
     }
     if (!replied()) await write(sock, instreamChunkHeader(0));
-  });
+  };
+  return exchange(address, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, send, CLOSED_DURING_UPLOAD);
 }
+
+/**
+ * clamd drops the connection mid-upload only when StreamMaxLength is exceeded; when its reply
+ * saying so is lost to the race with our next write, the error should still say what happened.
+ */
+const CLOSED_DURING_UPLOAD = 'closed the connection during the upload, probably INSTREAM size limit exceeded (StreamMaxLength)';
 
 /**
  * One connection, one request, one reply. The reply is whatever clamd sends until it closes (or
@@ -122,6 +131,7 @@ function exchange(
   address: ClamdAddress,
   timeoutMs: number,
   send: (sock: Socket, replied: () => boolean) => Promise<void>,
+  closedWhileSending: string | null = null,
 ): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const where = 'socketPath' in address ? address.socketPath : `${address.host}:${address.port}`;
@@ -129,6 +139,7 @@ function exchange(
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;
+    let sending = false;
     let grace: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => fail(new ClamdConnectionError(`clamd at ${where}: timeout after ${timeoutMs} ms`)), timeoutMs);
 
@@ -153,6 +164,12 @@ function exchange(
       else fail(new ClamdConnectionError(`clamd at ${where}: ${reason}`));
     }
 
+    function onError(err: unknown): void {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      const peerGone = code === 'EPIPE' || code === 'ECONNRESET';
+      finishOrFail(sending && peerGone && closedWhileSending !== null ? `${closedWhileSending} (${message(err)})` : message(err));
+    }
+
     sock.on('data', (d: Buffer) => {
       received += d.length;
       if (received > MAX_REPLY_BYTES) return fail(new ClamdConnectionError(`clamd at ${where}: reply longer than ${MAX_REPLY_BYTES} bytes`));
@@ -161,9 +178,10 @@ function exchange(
     });
     sock.on('end', () => finishOrFail('connection closed without a reply'));
     sock.on('close', () => finishOrFail('connection closed without a reply'));
-    sock.on('error', (err) => finishOrFail(message(err)));
+    sock.on('error', onError);
     sock.on('connect', () => {
-      send(sock, () => received > 0 || done).catch((err: unknown) => finishOrFail(message(err)));
+      sending = true;
+      send(sock, () => received > 0 || done).then(() => (sending = false), onError);
     });
   });
 }
