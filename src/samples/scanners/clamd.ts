@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { BINARY_ABSENT, errorVerdict, knownVerdict, unknownVerdict, type SampleToScan, type Scanner, type Verdict } from '../scanner.js';
 import { instreamChunkHeader, parseInstreamReply, type InstreamResult } from './clamd-protocol.js';
@@ -47,7 +47,7 @@ export function createClamdScanner(options: ClamdOptions): ClamdScanner {
     name,
     async scan(sample: SampleToScan): Promise<Verdict> {
       if (sample.path === null) return errorVerdict(name, BINARY_ABSENT);
-      let file;
+      let file: FileHandle;
       try {
         file = await open(sample.path, 'r');
       } catch (err) {
