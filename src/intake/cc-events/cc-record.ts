@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { STAGES, toUtcIso, type HoneypotEvent, type SampleHashes } from '../../domain/event.js';
 import { canonicalIp } from '../../domain/ip.js';
@@ -173,7 +173,7 @@ function typeCsvValue(name: string, v: string): unknown {
 
 /** The same normalised content gives the same digest, whatever the file, path or CSV/JSONL spelling. */
 function contentDigest(body: object): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32);
+  return hash('sha256', JSON.stringify(body), 'hex').slice(0, 32);
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HoneypotEvent, SampleHashes, Stage } from '../../domain/event.js';
 import { truncateRaw } from '../../domain/event.js';
 import type { HoneypotReader, ReadItem, ReadOptions } from '../reader.js';
@@ -260,7 +260,7 @@ function protocolHint(o: Obj): string {
 
 /** A short stable digest that keeps keys small whatever the attacker typed. */
 function digest(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+  return hash('sha256', s, 'hex').slice(0, 16);
 }
 
 /** A rejected login line keeps its raw text for the analyst, but never the password. */
