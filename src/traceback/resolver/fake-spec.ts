@@ -58,6 +58,11 @@ export interface FakeZoneSpec {
   readonly glue?: boolean;
   /** Default TTL of the zone's records and of its delegation in the parent. Default 3600. */
   readonly ttl?: number;
+  /**
+   * Served by something else (a real nsd in the integration test): the parent delegates to
+   * it, but no fake server binds its addresses.
+   */
+  readonly external?: boolean;
 }
 
 export interface FakeHierarchySpec {

@@ -90,6 +90,7 @@ export function buildZones(spec: FakeHierarchySpec): { zones: Map<string, ZoneDa
       records: byName,
       cuts: cuts.get(z.zone) ?? [],
     });
+    if (z.external === true) continue;
     for (const s of z.servers) {
       const list = serves.get(s.ip) ?? [];
       if (!list.includes(z.zone)) list.push(z.zone);
