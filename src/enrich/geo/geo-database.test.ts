@@ -12,7 +12,8 @@ import { parsePrefix } from '../../domain/ip.js';
 const ENTRIES: MmdbEntry[] = [
   { prefix: '192.0.0.0/17', record: { country: { iso_code: 'JP' } } }, // exactly half of 192.0/16
   { prefix: '192.0.128.0/18', record: { country: { iso_code: 'US' }, registered_country: { iso_code: 'JP' } } },
-  { prefix: '198.50.0.0/15', record: { registered_country: { iso_code: 'JP' } } }, // two whole blocks
+  // The /15 covering 198.51.100.0/24: a network larger than a block counts for every block it spans.
+  { prefix: '198.50.0.0/15', record: { registered_country: { iso_code: 'JP' } } },
   { prefix: '203.0.0.0/18', record: { country_code: 'jp' } }, // 16384 +
   { prefix: '203.0.64.0/19', record: { country_code: 'JP' } }, // 8192 +
   { prefix: '203.0.113.0/24', record: { country_code: 'JP' } }, // 256 = 24832 < 32768
