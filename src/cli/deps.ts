@@ -1,5 +1,7 @@
 import type { HoneypotReader } from '../intake/reader.js';
-import type { SourceEnricher } from '../intake/ingest.js';
+import type { IngestSummary, SourceEnricher } from '../intake/ingest.js';
+import type { RegisterSummary } from '../samples/register-downloads.js';
+import type { ScanSummary } from '../samples/scan-samples.js';
 import type { Storage } from '../storage/schema.js';
 import type { Scanner } from '../samples/scanner.js';
 
@@ -30,9 +32,11 @@ export type ScannerSpec =
 
 export interface DemoResult {
   readonly folder: string;
-  readonly databaseLocation: string;
+  readonly configFile: string;
   readonly runtime: Runtime;
-  readonly ingests: readonly import('../intake/ingest.js').IngestSummary[];
+  readonly ingests: readonly IngestSummary[];
+  readonly downloads: RegisterSummary;
+  readonly scan: ScanSummary;
 }
 
 /** The concrete things the CLI is given by src/main; the CLI itself only parses and prints. */

@@ -7,13 +7,13 @@ export interface Period {
   readonly to: string | null;
 }
 
-/** Distinct (sensor, IPv4 /16 block) pairs of attack sources seen in a period. */
-export async function sourceBlocksBySensor(storage: Storage, period: Period): Promise<{ sensor: string; block: number }[]> {
-  let q = storage.db.selectFrom('events').select(['sensor', 'src_v4_block']).distinct().where('src_v4_block', 'is not', null);
+/** Distinct (sensor, source IP) pairs of attacks seen in a period. */
+export async function sourcesBySensor(storage: Storage, period: Period): Promise<{ sensor: string; srcIp: string }[]> {
+  let q = storage.db.selectFrom('events').select(['sensor', 'src_ip']).distinct();
   if (period.from !== null) q = q.where('time', '>=', period.from);
   if (period.to !== null) q = q.where('time', '<', period.to);
   const rows = await q.execute();
-  return rows.map((r) => ({ sensor: r.sensor, block: Number(r.src_v4_block) }));
+  return rows.map((r) => ({ sensor: r.sensor, srcIp: r.src_ip }));
 }
 
 export interface EventTotals {
