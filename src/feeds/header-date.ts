@@ -30,6 +30,8 @@ export function parseHeaderTime(text: string): string | null {
   const s = text.replace(/[#\s]+$/, '').trim();
   const feed = parseFeedTime(s);
   if (feed.ok) return feed.value;
+  // An ISO-looking date that parseFeedTime refused (e.g. 2021-02-30) must not roll over via Date.parse.
+  if (/^\d{4}[-/]\d{2}[-/]\d{2}/.test(s)) return null;
   // RFC 1123 ("Mon, 14 Sep 2015 04:39:22 GMT") and date(1) ("Mon Jun  1 19:09:11 UTC 2015") forms.
   if (!/\b(UTC|GMT)\b/.test(s) || !/\b\d{4}\b/.test(s) || !/\d{1,2}:\d{2}/.test(s)) return null;
   const t = Date.parse(s.replace(/\s+/g, ' '));
@@ -57,8 +59,7 @@ export function betterHeaderDate(a: HeaderDate | null, b: HeaderDate | null): He
 /** Entry counts stated in footers/headers: "# END (2) entries", "# END (1 entries)", "# of entries: 2", FireHOL "Entries : 505 unique IPs". */
 export function declaredCountOf(comment: string): number | null {
   const m =
-    /^#\s*END\s*\((\d+)\)?\s*(?:entries)?/i.exec(comment) ??
-    /^#\s*END\s*\((\d+)\s+entries\)/i.exec(comment) ??
+    /^#\s*END\s*\((\d+)/i.exec(comment) ??
     /^#\s*of entries\s*:\s*(\d+)/i.exec(comment) ??
     /^#\s*Entries\s*:\s*(\d+)\s/i.exec(comment);
   return m && m[1] !== undefined ? Number(m[1]) : null;
