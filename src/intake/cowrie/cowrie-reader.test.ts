@@ -172,12 +172,12 @@ describe('cowrieReader on hostile input', () => {
       ok({ timestamp: undefined }),
       ok({ timestamp: 'yesterday' }),
       ok({ eventid: 'rm -rf' }),
-      JSON.stringify({ eventid: 'cowrie.login.success', username: 'root', password: 'pw-in-bad-line', src_ip: 'nope', session: 's1', timestamp: '2024-01-01T00:00:01Z' }),
+      JSON.stringify({ eventid: 'cowrie.login.success', username: 'root', password: 'pw-in-bad-line', message: 'login attempt [root/pw-in-bad-line] succeeded', src_ip: 'nope', session: 's1', timestamp: '2024-01-01T00:00:01Z' }),
       JSON.stringify({ eventid: 'cowrie.session.file_download', shasum: 'xyz', url: 'http://a.example/x', src_ip: '192.0.2.1', session: 's1', timestamp: '2024-01-01T00:00:02Z' }),
       JSON.stringify({ eventid: 'cowrie.command.input', input: 5, src_ip: '192.0.2.1', session: 's1', timestamp: '2024-01-01T00:00:03Z' }),
       ok({ session: 's2', src_port: 2 }),
       '',
-      '{"eventid": "cowrie.session.connect", "src_ip": "192.0.2.9", "sess',
+      '{"eventid": "cowrie.login.failed", "username": "root", "password": "pw-in-cut-line", "sess',
     ];
     const path = writeTemp('hostile.json', lines.join('\r\n'));
     const items = await readAll(path);
@@ -219,7 +219,9 @@ describe('cowrieReader on hostile input', () => {
       assert.equal(r.format, 'cowrie');
       assert.ok(!r.raw.endsWith('\r'), 'CR is not part of the raw line');
     }
-    assert.ok(!JSON.stringify(items).includes('pw-in-bad-line'), 'a rejected login keeps no password');
+    const all = JSON.stringify(items);
+    assert.ok(!all.includes('pw-in-bad-line') && !all.includes('pw-in-cut-line'), 'a rejected login keeps no password');
+    assert.ok(all.includes('[removed]'));
   });
 
   test('non-UTF-8 bytes and a line over 1 MiB are rejected without stopping the file', async () => {

@@ -50,22 +50,22 @@ class CowrieMapper {
       parsed = JSON.parse(text);
     } catch (e) {
       const cut = line.terminated ? '' : ' (last line has no line end: file cut off?)';
-      return this.reject(line.line, `invalid JSON: ${(e as Error).message}${cut}`, truncateRaw(text));
+      return this.reject(line.line, `invalid JSON: ${(e as Error).message}${cut}`, rawWithoutPassword(text));
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
-      return this.reject(line.line, `expected a JSON object, got ${kind}`, truncateRaw(text));
+      return this.reject(line.line, `expected a JSON object, got ${kind}`, rawWithoutPassword(text));
     }
     const o = parsed as Obj;
     const eventid = o.eventid;
     if (typeof eventid !== 'string' || !EVENTID_RE.test(eventid)) {
-      return this.reject(line.line, `eventid: expected "cowrie.<name>", got ${show(eventid)}`, rawWithoutPassword(o, text));
+      return this.reject(line.line, `eventid: expected "cowrie.<name>", got ${show(eventid)}`, rawWithoutPassword(text));
     }
     try {
       return this.mapEvent(o, eventid, line.line);
     } catch (e) {
       if (!(e instanceof FieldError)) throw e;
-      return this.reject(line.line, e.message, rawWithoutPassword(o, text));
+      return this.reject(line.line, e.message, rawWithoutPassword(text));
     }
   }
 
@@ -263,8 +263,13 @@ function digest(s: string): string {
   return hash('sha256', s, 'hex').slice(0, 16);
 }
 
-/** A rejected login line keeps its raw text for the analyst, but never the password. */
-function rawWithoutPassword(o: Obj, text: string): string {
-  if (!('password' in o)) return truncateRaw(text);
-  return truncateRaw(JSON.stringify({ ...o, password: '[removed]' }));
+/**
+ * A rejected line keeps its raw text for the analyst, but never a password: cowrie writes it in
+ * `password` and again in `message` ("login attempt [root/secret] succeeded"). Works on text, so
+ * that a line cut off mid-JSON is cleaned too.
+ */
+function rawWithoutPassword(text: string): string {
+  const raw = truncateRaw(text);
+  if (!raw.includes('"password"')) return raw;
+  return raw.replace(/("(?:password|message)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)/g, '$1"[removed]"');
 }
