@@ -163,10 +163,17 @@ export function formatIpv6Groups(g: readonly number[]): string {
     }
     k = e;
   }
-  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
-  const left = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const right = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
-  return `${left}::${right}`;
+  let out = '';
+  for (let k = 0; k < 8; k++) {
+    if (k === bestStart) {
+      out += k === 0 ? '::' : ':';
+      k += bestLen - 1;
+      continue;
+    }
+    out += g[k]!.toString(16);
+    if (k < 7) out += ':';
+  }
+  return out;
 }
 
 function groupsToWords(g: readonly number[]): [number, number, number, number] {

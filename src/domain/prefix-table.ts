@@ -16,6 +16,10 @@ export interface PrefixMatch<T> {
 export class PrefixTable<T> {
   private readonly v4 = new Map<number, Map<number, PrefixMatch<T>>>();
   private v4Lengths: number[] = [];
+  // Parallel to v4Lengths, so a lookup walks plain arrays. Keys are the masked network as a
+  // signed int32, which V8 keeps as a small integer (an unsigned key above 2³¹ would be a heap number).
+  private v4Masks: number[] = [];
+  private v4Maps: Map<number, PrefixMatch<T>>[] = [];
   private readonly v6 = new Map<number, Map<string, PrefixMatch<T>>>();
   private v6Lengths: number[] = [];
   private count = 0;
@@ -40,9 +44,11 @@ export class PrefixTable<T> {
         m = new Map();
         this.v4.set(p.length, m);
         this.v4Lengths = [...this.v4.keys()].sort((a, b) => b - a);
+        this.v4Masks = this.v4Lengths.map((len) => maskOf(len) | 0);
+        this.v4Maps = this.v4Lengths.map((len) => this.v4.get(len)!);
       }
-      previous = m.get(p.v4);
-      m.set(p.v4, entry);
+      previous = m.get(p.v4 | 0);
+      m.set(p.v4 | 0, entry);
     } else {
       let m = this.v6.get(p.length);
       if (m === undefined) {
@@ -72,10 +78,10 @@ export class PrefixTable<T> {
 
   /** lookup() for an IPv4 address already held as an unsigned 32-bit integer. */
   lookupV4(v4: number): PrefixMatch<T> | null {
-    const lengths = this.v4Lengths;
-    for (let i = 0; i < lengths.length; i++) {
-      const len = lengths[i]!;
-      const hit = this.v4.get(len)!.get((v4 & maskOf(len)) >>> 0);
+    const masks = this.v4Masks;
+    const maps = this.v4Maps;
+    for (let i = 0; i < masks.length; i++) {
+      const hit = maps[i]!.get(v4 & masks[i]!);
       if (hit !== undefined) return hit;
     }
     return null;
