@@ -1,0 +1,2 @@
+/** Public entry of the dionaea log_sqlite intake. */
+export { dionaeaSqliteReader } from './reader.js';
