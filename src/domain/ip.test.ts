@@ -1,5 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { canonicalIp, intToIpv4, ipv4ToInt, parseIp, parsePrefix, parseIpv4Range } from './ip.js';
 
 describe('ipv4', () => {
@@ -129,6 +131,52 @@ describe('parsePrefix', () => {
       const r = parsePrefix(bad);
       assert.equal(r.ok, false, bad);
       assert.ok(!r.ok && r.reason.length > 0);
+    }
+  });
+});
+
+describe('agrees with node:net and ipaddr.js on generated input', () => {
+  // A small deterministic generator, so a failure reproduces.
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return Math.floor((seed / 0x80000000) * n); // the high bits: an LCG's low bits cycle quickly
+  };
+
+  test('validity matches net.isIP on valid addresses and one-character mutations of them', () => {
+    const alphabet = '0123456789abcdefABCDEFg:.';
+    let valid = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const groups = Array.from({ length: 8 }, () => (rnd(3) === 0 ? rnd(65536) : 0));
+      const kind = rnd(3);
+      let s =
+        kind === 0
+          ? `${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`
+          : kind === 1
+            ? ipaddr.IPv6.parse(groups.map((g) => g.toString(16)).join(':')).toRFC5952String()
+            : `${groups.slice(0, 6).map((g) => g.toString(16)).join(':')}:${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`;
+      const at = rnd(s.length + 1);
+      const op = rnd(4);
+      if (op === 1) s = s.slice(0, at) + s.slice(at + 1);
+      else if (op === 2) s = s.slice(0, at) + alphabet[rnd(alphabet.length)]! + s.slice(at);
+      else if (op === 3) s = s.slice(0, at) + alphabet[rnd(alphabet.length)]! + s.slice(at + 1);
+      const ok = isIP(s) !== 0;
+      if (ok) valid++;
+      assert.equal(parseIp(s) !== null, ok, s);
+    }
+    assert.ok(valid > 5_000 && valid < 19_000, `${valid} valid of 20000: both outcomes are exercised`);
+  });
+
+  test('canonical text matches ipaddr.js RFC 5952 output for random addresses', () => {
+    for (let i = 0; i < 5_000; i++) {
+      // Mostly zero groups, so compression and its tie rules are exercised.
+      const groups = Array.from({ length: 8 }, () => (rnd(3) === 0 ? rnd(65536) : 0));
+      if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) continue; // mapped: becomes IPv4
+      const full = groups.map((g) => g.toString(16).padStart(rnd(2) === 0 ? 4 : 1, '0')).join(':');
+      const text = rnd(2) === 0 ? full.toUpperCase() : full;
+      const want = ipaddr.IPv6.parse(text).toRFC5952String();
+      assert.equal(canonicalIp(text), want, text);
+      assert.equal(canonicalIp(want), want, want);
     }
   });
 });
