@@ -167,6 +167,11 @@ function bindUdp(ip: string, port: number): Promise<dgram.Socket> {
     s.once('error', reject);
     s.bind(port, ip, () => {
       s.off('error', reject);
+      try {
+        s.setRecvBufferSize(4 * 1024 * 1024);
+      } catch {
+        // Capped by the OS; bursts may then drop and the resolver retries.
+      }
       s.on('error', () => undefined);
       resolve(s);
     });
