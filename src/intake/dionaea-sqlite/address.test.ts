@@ -7,11 +7,10 @@ test('normalizeIp keeps strict IPv4, unmaps IPv4-mapped IPv6 and canonicalises I
   assert.equal(normalizeIp('192.0.2.1'), '192.0.2.1');
   assert.equal(normalizeIp('::ffff:198.51.100.4'), '198.51.100.4');
   assert.equal(normalizeIp('2001:DB8:0:0::1'), '2001:db8::1');
-  assert.equal(normalizeIp('fe80::1%eth0'), 'fe80::1');
 });
 
 test('normalizeIp refuses garbage', () => {
-  for (const bad of [null, undefined, 42, '', 'x', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', '127.1', '0x7f.0.0.1', 'host.example', '2001:db8::g', 'a'.repeat(100), ' 192.0.2.1']) {
+  for (const bad of [null, undefined, 42, '', 'x', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', '127.1', '0x7f.0.0.1', 'host.example', '2001:db8::g', 'fe80::1%eth0', 'a'.repeat(100), ' 192.0.2.1']) {
     assert.equal(normalizeIp(bad), null, String(bad));
   }
 });
