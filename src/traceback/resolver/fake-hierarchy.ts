@@ -40,6 +40,7 @@ export async function startFakeHierarchy(spec: FakeHierarchySpec): Promise<FakeH
   for (const z of spec.zones) for (const s of z.servers) behaviours.set(s.ip, { ...behaviours.get(s.ip), ...s.behaviour });
   const spoofIp = spec.spoofIp ?? '127.0.0.254';
   const log: FakeQueryLogEntry[] = [];
+  const keepLog = spec.keepLog !== false;
   let concurrent = 0;
   const rotation = new Map<string, number>();
 
@@ -61,7 +62,7 @@ export async function startFakeHierarchy(spec: FakeHierarchySpec): Promise<FakeH
     if (q === null) return null;
     concurrent++;
     try {
-      log.push({ ip, transport, qname: q.qname, qtype: q.qtype, rd: q.rd, at: performance.now(), concurrent });
+      if (keepLog) log.push({ ip, transport, qname: q.qname, qtype: q.qtype, rd: q.rd, at: performance.now(), concurrent });
       const b = behaviours.get(ip) ?? {};
       if (b.delayMs !== undefined) await new Promise((r) => setTimeout(r, b.delayMs));
       if (b.silent === true) return null;

@@ -71,6 +71,8 @@ export interface FakeHierarchySpec {
   readonly port?: number;
   /** The address of the spare socket used by `wrongSource`. Default 127.0.0.254. */
   readonly spoofIp?: string;
+  /** Record every query in `log`. Default true; a long benchmark may turn it off. */
+  readonly keepLog?: boolean;
 }
 
 /** One query as a fake server saw it. */
