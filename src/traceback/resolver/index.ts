@@ -11,4 +11,5 @@ export type { FakeBehaviour, FakeHierarchySpec, FakeQueryLogEntry, FakeRecord, F
 export { checkWire } from './wire-check.js';
 export type { WireLimits } from './wire-check.js';
 export { summarise as summariseRounds } from './collect-rounds.js';
+export { SAMPLE_ZONES, sampleHierarchySpec } from './sample-hierarchy.js';
 export type * from './types.js';
