@@ -6,7 +6,7 @@ import { classifyEmuProfile } from '../dionaea-sqlite/emu-profile.js';
 import { dionaeaProtocol } from '../dionaea-sqlite/protocol.js';
 import type { Attack, AttackState } from './attack-state.js';
 import { MAX_URL, WEAK_CREDENTIALS } from './mapped.js';
-import type { Mapped } from './mapped.js';
+import type { Mapped, MappedEvent } from './mapped.js';
 import { checkTimestamp, fail, show } from './record-reject.js';
 
 /**
@@ -89,7 +89,7 @@ function event(
   vulnerability: string | null,
   raw: string | null,
   s: SampleHashes | null,
-): Mapped {
+): MappedEvent {
   return {
     kind: 'event',
     event: {
@@ -117,12 +117,20 @@ const inbound: Handler = (origin, data, time, ctx) => {
   return event(ctx, `${ctx.sensor}:${origin}:${time.raw}:${id}`, time.iso, attack, con, 'connect', null, null, null);
 };
 
-/** dionaea connecting out; attributed through an earlier link, else taken at face value (see connection-kind.ts). */
+/**
+ * dionaea connecting out: attributed through its link to the attack connection; when the link has
+ * not come yet it is held back (see Mapped 'pending'), and taken at face value if none comes
+ * (see connection-kind.ts).
+ */
 const outbound: Handler = (origin, data, time, ctx) => {
   const con = connectionOf(data);
   const id = conId(con);
-  const attack = attackFor(con, id, ctx.state);
-  return event(ctx, `${ctx.sensor}:${origin}:${time.raw}:${id}`, time.iso, attack, con, 'connect', null, null, null);
+  const key = `${ctx.sensor}:${origin}:${time.raw}:${id}`;
+  const known = ctx.state.get(id);
+  if (known !== undefined) return event(ctx, key, time.iso, known, con, 'connect', null, null, null);
+  const own = endpointsOf(con, false);
+  ctx.state.set(id, own);
+  return { kind: 'pending', id, own, finish: (attack) => event(ctx, key, time.iso, attack, con, 'connect', null, null, null) };
 };
 
 const link: Handler = (origin, data, _time, ctx) => {

@@ -107,6 +107,29 @@ describe('log_incident lines', () => {
   });
 });
 
+test('a UDP connect reported before its link waits for it; an unlinked one stays at face value', async (t) => {
+  const con = (id: number, protocol: string, transport: string, ip: string, port: number, lport: number): object => ({ id, protocol, transport, local_ip: '192.0.2.10', local_port: lport, remote_hostname: '', remote_ip: ip, remote_port: port });
+  const attacker = con(1001, 'epmapper', 'tcp', '203.0.113.5', 1025, 135);
+  const tftp = con(2002, 'TftpClient', 'udp', '198.51.100.20', 69, 50000);
+  const sip = con(3003, 'SipSession', 'udp', '203.0.113.8', 5066, 5060);
+  const line = (ts: string, origin: string, data: object): string => JSON.stringify({ timestamp: `2023-11-14T22:13:${ts}`, name: 'dionaea', origin, data });
+  const path = join(tempDir(t), 'udp.jsonl');
+  writeFileSync(
+    path,
+    [
+      line('20.000000', 'dionaea.connection.tcp.accept', { connection: attacker }),
+      line('21.000000', 'dionaea.connection.udp.connect', { connection: tftp }),
+      line('21.000001', 'dionaea.connection.udp.connect', { connection: sip }),
+      line('21.000002', 'dionaea.connection.link', { parent: attacker, child: tftp }),
+    ].join('\n') + '\n',
+  );
+  const items = await readAll(path);
+  assert.equal(items.length, 4);
+  assert.equal(atLine(items, 2)?.srcIp, '203.0.113.5', 'attributed to the attacker through the later link');
+  assert.equal(atLine(items, 2)?.protocol, 'tftp');
+  assert.equal(atLine(items, 3)?.srcIp, '203.0.113.8', 'no link came: face value');
+});
+
 describe('log_json lines', () => {
   test('connections become connect events, credentials make a weak-credentials exploit, listen is ignored', async () => {
     const items = await readAll(LOG_JSON);

@@ -3,7 +3,7 @@
  * {"call" | "api_name", "args", "return"}). dionaea stores it in emu_profiles.emu_profile_json
  * and reports it as the incident dionaea.module.emu.profile.
  *
- * Stage rule (documented in docs): the profile is "execution" when the shellcode fetched something
+ * Stage rule: the profile is "execution" when the shellcode fetched something
  * and then started a process — URLDownloadToFile (or a tftp/ftp/http command line) followed by
  * WinExec / CreateProcess / ShellExecute — or when it opened a bind or connect-back shell
  * (accept/connect) and then started a process. Any other profile is still proof that shellcode
