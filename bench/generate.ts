@@ -42,6 +42,7 @@ export async function generateEvents(path: string, n: number, seed = 42): Promis
       stage,
     };
     if (vuln) rec.vulnerability = vuln;
+    if (stage === 'offer') rec.url = `http://${rec.src_ip as string}:8080/b${Math.floor(rand() * 5000)}.exe`;
     if (stage === 'download' || stage === 'execution') rec.md5 = (Math.floor(rand() * 5000)).toString(16).padStart(32, '0');
     buf += `${JSON.stringify(rec)}\n`;
     if (buf.length > 1 << 20) {

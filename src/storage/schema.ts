@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 
 /**
  * Table types shared by both dialects. Times are ISO 8601 UTC text ("…Z"), which sorts and
@@ -108,5 +108,15 @@ export interface Storage {
   readonly location: string;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParams: number;
+  /**
+   * Inserts rows, skipping any whose primary key is already stored, inside the given transaction;
+   * returns how many were inserted. The hot path of ingest: SQLite runs one cached prepared
+   * statement per row (far cheaper than building a large multi-row statement), PostgreSQL runs
+   * multi-row INSERT … ON CONFLICT DO NOTHING.
+   */
+  insertIgnore<T extends BulkTable>(tx: Transaction<Database>, table: T, rows: readonly Database[T][]): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Tables written in bulk by ingest. */
+export type BulkTable = 'events' | 'rejects' | 'sample_sightings';

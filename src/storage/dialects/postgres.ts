@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database, Storage } from '../schema.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { chunkRows } from '../repositories/batch.js';
 
 const INT8_OID = 20;
 
@@ -28,6 +29,14 @@ export async function openPostgresStorage(url: string, options: { poolSize?: num
     dialect: 'postgres',
     location: redactUrl(url),
     maxParams: 60_000,
+    insertIgnore: async (tx, table, rows) => {
+      let inserted = 0;
+      for (const part of chunkRows(rows, 60_000)) {
+        const r = await tx.insertInto(table).values(part as never).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        inserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
+      }
+      return inserted;
+    },
     close: async () => {
       await db.destroy();
     },

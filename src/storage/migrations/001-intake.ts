@@ -47,8 +47,6 @@ export const intakeMigration: Migration = {
       .addColumn('import_id', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('events_time').ifNotExists().on('events').columns(['time']).execute();
-    await db.schema.createIndex('events_src').ifNotExists().on('events').columns(['src_ip', 'time']).execute();
-    await db.schema.createIndex('events_isp').ifNotExists().on('events').columns(['isp', 'time']).execute();
 
     await db.schema
       .createTable('rejects')

@@ -1,6 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, EventsTable, RejectsTable, Storage } from '../schema.js';
-import { chunkRows } from './batch.js';
 
 /** A sample as an event names it: any of its hashes, and where it was seen. */
 export interface SampleSighting {
@@ -27,7 +26,7 @@ export interface BatchResult {
   readonly samplesExisting: readonly string[];
 }
 
-type Tx = Kysely<Database> | Transaction<Database>;
+type Tx = Transaction<Database>;
 
 /**
  * Writes one batch of an ingest in one transaction, so that a run killed part way leaves whole
@@ -35,16 +34,8 @@ type Tx = Kysely<Database> | Transaction<Database>;
  */
 export async function writeIngestBatch(storage: Storage, batch: IngestBatch): Promise<BatchResult> {
   return storage.db.transaction().execute(async (tx) => {
-    let eventsInserted = 0;
-    for (const rows of chunkRows(batch.events, storage.maxParams)) {
-      const r = await tx.insertInto('events').values(rows).onConflict((oc) => oc.column('event_key').doNothing()).executeTakeFirst();
-      eventsInserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
-    }
-    let rejectsInserted = 0;
-    for (const rows of chunkRows(batch.rejects, storage.maxParams)) {
-      const r = await tx.insertInto('rejects').values(rows).onConflict((oc) => oc.column('reject_key').doNothing()).executeTakeFirst();
-      rejectsInserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
-    }
+    const eventsInserted = await storage.insertIgnore(tx, 'events', batch.events);
+    const rejectsInserted = await storage.insertIgnore(tx, 'rejects', batch.rejects);
     const { created, existing } = batch.sightings.length > 0 ? await recordSightings(tx, storage, batch.sightings) : { created: [], existing: [] };
     return { eventsInserted, rejectsInserted, samplesCreated: created, samplesExisting: existing };
   });
@@ -59,12 +50,13 @@ export function sampleKeyOf(h: { md5: string | null; sha1: string | null; sha256
 }
 
 async function recordSightings(tx: Tx, storage: Storage, sightings: readonly SampleSighting[]): Promise<{ created: string[]; existing: string[] }> {
-  const sha256s = uniq(sightings.map((s) => s.sha256));
-  const md5s = uniq(sightings.map((s) => s.md5));
-  const sha1s = uniq(sightings.map((s) => s.sha1));
   // Resolve each hash to an existing sample: SHA-256 is the identity, MD5 and SHA-1 are aliases.
   const known = new Map<string, string>();
-  const lookups: [('sha256' | 'md5' | 'sha1'), string[]][] = [['sha256', sha256s], ['md5', md5s], ['sha1', sha1s]];
+  const lookups: ['sha256' | 'md5' | 'sha1', string[]][] = [
+    ['sha256', uniq(sightings.map((s) => s.sha256))],
+    ['md5', uniq(sightings.map((s) => s.md5))],
+    ['sha1', uniq(sightings.map((s) => s.sha1))],
+  ];
   for (const [column, values] of lookups) {
     for (const part of chunkValues(values, storage.maxParams)) {
       const rows = await tx.selectFrom('samples').select(['sample_key', column]).where(column, 'in', part).execute();
@@ -74,72 +66,56 @@ async function recordSightings(tx: Tx, storage: Storage, sightings: readonly Sam
       }
     }
   }
-  const resolve = (s: SampleSighting): string | null =>
+  const existingKey = (s: SampleSighting): string | undefined =>
     (s.sha256 ? known.get(`sha256:${s.sha256}`) : undefined) ??
     (s.md5 ? known.get(`md5:${s.md5}`) : undefined) ??
-    (s.sha1 ? known.get(`sha1:${s.sha1}`) : undefined) ??
-    sampleKeyOf(s);
+    (s.sha1 ? known.get(`sha1:${s.sha1}`) : undefined);
 
-  const firstLast = new Map<string, { first: string; last: string; s: SampleSighting }>();
+  const existing = new Set<string>();
+  const fresh = new Map<string, { first: string; last: string; s: SampleSighting }>();
   const sightingRows = [];
   for (const s of sightings) {
-    const key = resolve(s);
-    if (key === null) continue;
-    const fl = firstLast.get(key);
-    if (fl === undefined) firstLast.set(key, { first: s.time, last: s.time, s });
+    let key = existingKey(s);
+    if (key !== undefined) existing.add(key);
     else {
-      if (s.time < fl.first) fl.first = s.time;
-      if (s.time > fl.last) fl.last = s.time;
+      key = sampleKeyOf(s) ?? undefined;
+      if (key === undefined) continue;
+      const f = fresh.get(key);
+      if (f === undefined) fresh.set(key, { first: s.time, last: s.time, s });
+      else {
+        if (s.time < f.first) f.first = s.time;
+        if (s.time > f.last) f.last = s.time;
+      }
     }
     sightingRows.push({ event_key: s.eventKey, sample_key: key, time: s.time, day: s.time.slice(0, 10), url: s.url });
   }
-  const existingKeys = new Set<string>();
-  for (const part of chunkValues([...firstLast.keys()], storage.maxParams)) {
-    const rows = await tx.selectFrom('samples').select('sample_key').where('sample_key', 'in', part).execute();
-    for (const r of rows) existingKeys.add(r.sample_key);
-  }
+  // Existing samples need no update here: first and last sighting are read from sample_sightings.
   const created: string[] = [];
-  const existing: string[] = [];
-  for (const [key, fl] of firstLast) {
-    if (existingKeys.has(key)) {
-      existing.push(key);
-      await tx
-        .updateTable('samples')
-        // CASE rather than min()/max(): SQLite's two-argument min is an aggregate in PostgreSQL.
-        .set({
-          first_seen: sql<string>`case when first_seen < ${fl.first} then first_seen else ${fl.first} end`,
-          last_seen: sql<string>`case when last_seen > ${fl.last} then last_seen else ${fl.last} end`,
-        })
-        .where('sample_key', '=', key)
-        .execute();
-    } else {
-      const r = await tx
-        .insertInto('samples')
-        .values({
-          sample_key: key,
-          sha256: fl.s.sha256,
-          sha1: fl.s.sha1,
-          md5: fl.s.md5,
-          size: null,
-          binary_present: 0,
-          binary_path: null,
-          first_seen: fl.first,
-          last_seen: fl.last,
-          first_verdict: null,
-          first_verdict_scanner: null,
-          first_verdict_at: null,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      // Another process may have created it between our look-up and our insert.
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) created.push(key);
-      else existing.push(key);
-    }
+  for (const [key, f] of fresh) {
+    const r = await tx
+      .insertInto('samples')
+      .values({
+        sample_key: key,
+        sha256: f.s.sha256,
+        sha1: f.s.sha1,
+        md5: f.s.md5,
+        size: null,
+        binary_present: 0,
+        binary_path: null,
+        first_seen: f.first,
+        last_seen: f.last,
+        first_verdict: null,
+        first_verdict_scanner: null,
+        first_verdict_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    // Another process may have created it between our look-up and our insert.
+    if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) created.push(key);
+    else existing.add(key);
   }
-  for (const rows of chunkRows(sightingRows, storage.maxParams)) {
-    await tx.insertInto('sample_sightings').values(rows).onConflict((oc) => oc.column('event_key').doNothing()).execute();
-  }
-  return { created, existing };
+  await storage.insertIgnore(tx, 'sample_sightings', sightingRows);
+  return { created, existing: [...existing] };
 }
 
 function uniq(values: readonly (string | null)[]): string[] {

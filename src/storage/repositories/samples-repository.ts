@@ -127,11 +127,16 @@ export async function listSamples(storage: Storage, opts: { limit?: number; only
   const rows = await storage.db
     .selectFrom('samples as s')
     .leftJoin(
-      (eb) => eb.selectFrom('sample_sightings').select(['sample_key', (e) => e.fn.countAll<number>().as('n')]).groupBy('sample_key').as('c'),
+      (eb) =>
+        eb
+          .selectFrom('sample_sightings')
+          .select(['sample_key', (e) => e.fn.countAll<number>().as('n'), (e) => e.fn.min('time').as('first'), (e) => e.fn.max('time').as('last')])
+          .groupBy('sample_key')
+          .as('c'),
       (j) => j.onRef('c.sample_key', '=', 's.sample_key'),
     )
     .selectAll('s')
-    .select('c.n')
+    .select(['c.n', 'c.first', 'c.last'])
     .orderBy('s.first_seen')
     .orderBy('s.sample_key')
     .limit(opts.limit ?? 1_000_000)
@@ -152,8 +157,9 @@ export async function listSamples(storage: Storage, opts: { limit?: number; only
       size: r.size === null ? null : Number(r.size),
       binaryPresent: r.binary_present === 1,
       binaryPath: r.binary_path,
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
+      // The row keeps when the sample was first stored; sightings added later may be earlier or later.
+      firstSeen: r.first !== null && (r.first as string) < r.first_seen ? (r.first as string) : r.first_seen,
+      lastSeen: r.last !== null && (r.last as string) > r.last_seen ? (r.last as string) : r.last_seen,
       sightings: Number(r.n ?? 0),
       firstVerdict: r.first_verdict,
       knownNow,
