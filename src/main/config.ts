@@ -53,7 +53,9 @@ export function checkCountry(s: string): Checked<string> {
   }
   const hint = COUNTRY_HINTS[upper];
   if (hint !== undefined) return bad(`${quote(s)} is not an ISO 3166-1 code; did you mean ${hint}?`);
-  if (!COUNTRIES.has(upper)) return bad(`${quote(s)} is not an assigned ISO 3166-1 alpha-2 country code`);
+  // ISO 3166-1 leaves AA, QM–QZ, XA–XZ and ZZ to private use: labs and the bundled demo use them.
+  const privateUse = upper === 'AA' || upper === 'ZZ' || /^Q[M-Z]$/.test(upper) || /^X[A-Z]$/.test(upper);
+  if (!COUNTRIES.has(upper) && !privateUse) return bad(`${quote(s)} is not an assigned ISO 3166-1 alpha-2 country code (nor a private-use one: AA, QM–QZ, XA–XZ, ZZ)`);
   if (s !== upper) return bad(`${quote(s)} must be upper case; did you mean ${upper}?`);
   return ok(s);
 }

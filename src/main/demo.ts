@@ -43,7 +43,7 @@ sensors:
   dionaea-sapporo-2: dionaea log_json
   cowrie-tokyo-1: cowrie SSH
   ids-osaka-2: a third-party sensor in cleancenter's JSON-lines format
-  ids-kyoto-3: the same, as CSV
+  ids-kyoto-2: the same kind of sensor, writing CSV
 `;
 }
 
