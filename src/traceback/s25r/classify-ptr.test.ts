@@ -47,6 +47,11 @@ describe('classifyPtr', () => {
     assert.deepEqual(classifyPtr({ ip: '192.0.2.3', ptr: 'mail.example', forwardAddresses: ['::ffff:192.0.2.3'] }).rules, []);
   });
 
+  test('garbage in the forward addresses or the IP is compared, not thrown on', () => {
+    assert.deepEqual(classifyPtr({ ip: '192.0.2.3', ptr: 'mail.example', forwardAddresses: ['not-an-ip', '', '999.1.1.1'] }).rules, [0]);
+    assert.deepEqual(classifyPtr({ ip: 'not-an-ip', ptr: 'mail.example', forwardAddresses: ['NOT-AN-IP'] }).rules, []);
+  });
+
   test('no rule 0 when the forward lookup was not done', () => {
     assert.deepEqual(classifyPtr({ ip: '192.0.2.3', ptr: 'mail.example', forwardAddresses: null }).rules, []);
     assert.deepEqual(classifyPtr({ ip: '192.0.2.3', ptr: 'mail.example' }).rules, []);
