@@ -217,13 +217,16 @@ describe('errors name the key and the problem', () => {
     const cases: [string, RegExp][] = [
       ['jp', /"jp" must be upper case; did you mean JP\?/],
       ['UK', /"UK" is not an ISO 3166-1 code; did you mean GB\?/],
-      ['XX', /"XX" is not an assigned ISO 3166-1 alpha-2 country code/],
+      ['AB', /"AB" is not an assigned ISO 3166-1 alpha-2 country code/],
       ['JPN', /"JPN" is not a two-letter ISO 3166-1 alpha-2 country code/],
       ['"12"', /"12" is not a two-letter/],
     ];
     for (const [value, expected] of cases) {
       assert.match(problemFor(configError(() => loadText(dir, `homeCountry: ${value}\n`)), 'homeCountry'), expected, value);
     }
+    // Private-use codes (AA, QM–QZ, XA–XZ, ZZ) are for labs and the demo's synthetic world.
+    assert.equal(loadText(dir, 'homeCountry: ZZ\n').homeCountry, 'ZZ');
+    assert.equal(loadText(dir, 'homeCountry: XK\n').homeCountry, 'XK');
     // YAML 1.2: NO is Norway, not false.
     assert.equal(loadText(dir, 'homeCountry: NO\n').homeCountry, 'NO');
     assert.match(problemFor(configError(() => loadText(dir, 'homeCountry: 81\n')), 'homeCountry'), /expected text, got 81/);
