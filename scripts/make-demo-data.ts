@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { writeMmdb } from '../src/testing/mmdb-writer.js';
+import { writeMmdb } from '../src/enrich/geo/mmdb-writer.js';
 
 const OUT = new URL('../demo/', import.meta.url).pathname;
 let seed = 20240501;

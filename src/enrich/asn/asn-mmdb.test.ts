@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMmdb } from '../../testing/mmdb-writer.js';
+import { writeMmdb } from '../geo/mmdb-writer.js';
 import { openAsnMmdb } from './asn-mmdb.js';
 
 test('GeoLite2-ASN shaped records from a synthetic database', async () => {

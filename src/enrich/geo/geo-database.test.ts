@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMmdb, type MmdbEntry } from '../../testing/mmdb-writer.js';
+import { writeMmdb, type MmdbEntry } from './mmdb-writer.js';
 import { defaultGeoDatabasePath, openGeoDatabase, type GeoDatabase } from './geo-database.js';
 import { homeIpv4Slash16Blocks } from './home-blocks.js';
 import { parsePrefix } from '../../domain/ip.js';

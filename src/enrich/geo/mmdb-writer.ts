@@ -1,8 +1,8 @@
-import { parsePrefix } from '../domain/ip.js';
+import { parsePrefix } from '../../domain/ip.js';
 
 /**
- * A tiny MaxMind DB (format 2.0) writer, so that tests can build small synthetic databases on
- * documentation addresses instead of shipping real ones.
+ * A tiny MaxMind DB (format 2.0) writer, so that tests, the demo data and the synthetic traceback
+ * study world can build small databases on documentation addresses instead of shipping real ones.
  *
  * Layout: binary search tree (node_count nodes of two records each), 16 zero bytes, data section,
  * "\xAB\xCD\xEFMaxMind.com", metadata map. Records are deduplicated by content; no pointers are
