@@ -1,0 +1,138 @@
+import type { Storage } from '../storage/schema.js';
+
+/**
+ * The workflow services the web layer calls (src/workflow/index.ts). Declared here as the small
+ * subset the routes use, so tests can hand in fakes and src/main passes the real module.
+ */
+
+export type AnswerResult = 'identified' | 'not-found' | 'not-our-customer';
+export type SiteEvent = 'visited' | 'downloaded' | 'completed';
+
+export interface IspRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly asns: readonly number[];
+  readonly prefixes: readonly string[];
+}
+
+export interface RequestSummary {
+  readonly requestId: string;
+  readonly week: string;
+  readonly createdAt: string;
+  readonly itemCount: number;
+  readonly answeredCount: number;
+}
+
+export interface Observation {
+  readonly time: string;
+  readonly srcPort: number | null;
+  readonly dstIp: string | null;
+  readonly dstPort: number | null;
+  readonly protocol: string;
+}
+
+export interface RequestItem {
+  readonly trackingId: string;
+  readonly ticket: string;
+  readonly srcIp: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly attackCount: number;
+  readonly botNames: readonly string[];
+  readonly vulnerabilities: readonly string[];
+  readonly trackingUrl?: string;
+  readonly observations: readonly Observation[];
+}
+
+export interface IdentificationRequest {
+  readonly requestId: string;
+  readonly isp: string;
+  readonly week: string;
+  readonly createdAt: string;
+  readonly items: readonly RequestItem[];
+}
+
+export interface RejectedRow {
+  readonly row: number;
+  readonly trackingId: string | null;
+  readonly reason: string;
+}
+
+export type UploadOutcome =
+  | { readonly ok: true; readonly applied: number }
+  | { readonly ok: false; readonly rejected: readonly RejectedRow[]; readonly tooLarge?: boolean };
+
+export interface NoticeReport {
+  readonly trackingId: string;
+  readonly stage: number;
+  readonly channel: 'email' | 'postal';
+  readonly sentAt: string;
+}
+
+export interface ActivityRow {
+  readonly trackingId: string;
+  readonly ticket: string;
+  readonly state: string;
+  readonly subscriberKey: string | null;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly attackCount: number;
+  readonly visitedAt: string | null;
+  readonly downloadedAt: string | null;
+  readonly completedAt: string | null;
+  readonly remediatedAt: string | null;
+  readonly reinfected: boolean | number;
+}
+
+/** What the public pages may show about an incident: no addresses, no subscriber key. */
+export interface IncidentView {
+  readonly trackingId: string;
+  readonly ticket: string;
+  readonly ispId: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly attackCount: number;
+  readonly botNames: readonly string[];
+  readonly state?: string;
+  /** Days with activity, when the service provides them; the history list falls back to first/last. */
+  readonly days?: readonly string[];
+  readonly notifiedAt?: string | null;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly details?: unknown;
+}
+
+/** Figures are shown as a plain table of named numbers; the service decides which. */
+export type Figures = Record<string, unknown>;
+
+export interface WorkflowServices {
+  createIsp(storage: Storage, isp: { id?: string; name: string; asns: number[]; prefixes: string[] }, actor: string): Promise<unknown>;
+  updateIsp(storage: Storage, ispId: string, changes: { name?: string; asns?: number[]; prefixes?: string[] }, actor: string): Promise<unknown>;
+  listIsps(storage: Storage): Promise<readonly IspRecord[]>;
+  rotateIspToken(storage: Storage, ispId: string, actor: string): Promise<{ token: string }>;
+  authenticateIspToken(storage: Storage, token: string): Promise<{ ispId: string } | null>;
+  listRequests(storage: Storage, ispId: string): Promise<readonly RequestSummary[]>;
+  getRequest(storage: Storage, ispId: string, requestId: string): Promise<IdentificationRequest | null>;
+  requestToCsv(req: IdentificationRequest): string;
+  requestToJson(req: IdentificationRequest): unknown;
+  requestToXarf(req: IdentificationRequest, reporter: { org: string; contact: string; domain: string }): unknown;
+  applyAnswerUpload(
+    storage: Storage,
+    ispId: string,
+    upload: { body: string | unknown; contentType: 'application/json' | 'text/csv'; maxRows?: number; maxBytes?: number },
+    actor: string,
+  ): Promise<UploadOutcome>;
+  recordNotices(storage: Storage, ispId: string, notices: readonly NoticeReport[]): Promise<{ recorded: number } | number>;
+  siteActivity(storage: Storage, ispId: string, opts: { since?: string }): Promise<readonly ActivityRow[]>;
+  recordSiteEvent(storage: Storage, trackingId: string, event: SiteEvent, at: string): Promise<unknown>;
+  incidentByTicket(storage: Storage, ticket: string): Promise<IncidentView | null>;
+  incidentByTrackingId(storage: Storage, trackingId: string): Promise<IncidentView | null>;
+  verifyOperator(storage: Storage, username: string, password: string): Promise<boolean>;
+  listAudit(storage: Storage, opts: { limit: number }): Promise<readonly AuditEntry[]>;
+  workflowFigures(storage: Storage, opts: { ispId?: string; month?: string }): Promise<Figures>;
+}
