@@ -1,0 +1,74 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cookiesOf, csrfOf, form, tid, twoIspApp } from '../app-fake.test-support.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+async function portalSession(app: Awaited<ReturnType<typeof twoIspApp>>['app'], token: string): Promise<{ cookie: string; csrf: string; body: string }> {
+  const res = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token }) });
+  assert.equal(res.statusCode, 303);
+  const cookie = cookiesOf(res);
+  const page = await app.inject({ url: '/portal?lang=en', headers: { cookie } });
+  return { cookie: `${cookie}; ${cookiesOf(page)}`, csrf: csrfOf(page.body), body: page.body };
+}
+
+describe('ISP portal on fake services', () => {
+  test('a wrong token does not sign in; the signed-in page lists only this ISP’s requests with downloads', async () => {
+    const { app, tokA } = await twoIspApp();
+    const bad = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: 'nope' }) });
+    assert.equal(bad.statusCode, 401);
+    assert.equal(bad.headers['set-cookie'], undefined);
+    const { body } = await portalSession(app, tokA);
+    assert.match(body, /Example Net A/);
+    assert.match(body, /href="\/portal\/requests\/req-isp-a-2024W19\?format=csv"/);
+    assert.match(body, /href="\/portal\/requests\/req-isp-a-2024W19\?format=xarf"/);
+    assert.doesNotMatch(body, /isp-b/);
+    assert.match(body, /<td>incidents<\/td><td>2<\/td>/, 'own figures');
+  });
+
+  test('downloads and uploads are scoped to the signed-in ISP; the other ISP’s request is 404', async () => {
+    const { app, w, tokB } = await twoIspApp();
+    const { cookie, csrf } = await portalSession(app, tokB);
+    const own = await app.inject({ url: '/portal/requests/req-isp-b-2024W19?format=csv', headers: { cookie } });
+    assert.equal(own.statusCode, 200);
+    assert.match(own.headers['content-type'] as string, /text\/csv/);
+    const foreign = await app.inject({ url: '/portal/requests/req-isp-a-2024W19?format=csv', headers: { cookie } });
+    assert.equal(foreign.statusCode, 404);
+    const up = await app.inject({
+      method: 'POST', url: '/portal/answers', headers: { ...FORM, cookie },
+      payload: form({ _csrf: csrf, csv: `tracking_id,result,subscriber_key\r\n${tid(1, 'isp-a')},identified,k1\r\n` }),
+    });
+    assert.equal(up.statusCode, 422);
+    assert.match(up.body, /unknown tracking ID/);
+    assert.equal(w.answers.size, 0);
+    const ok = await app.inject({
+      method: 'POST', url: '/portal/answers', headers: { ...FORM, cookie },
+      payload: form({ _csrf: csrf, csv: `tracking_id,result,subscriber_key\r\n${tid(1, 'isp-b')},identified,k1\r\n` }),
+    });
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /Answers applied: 1/);
+  });
+
+  test('uploads need the CSRF token; sign-out ends the session', async () => {
+    const { app, w, tokA } = await twoIspApp();
+    const { cookie, csrf } = await portalSession(app, tokA);
+    const csv = `tracking_id,result,subscriber_key\n${tid(1, 'isp-a')},identified,k1\n`;
+    for (const bad of [{}, { _csrf: 'forged' }]) {
+      const r = await app.inject({ method: 'POST', url: '/portal/answers', headers: { ...FORM, cookie }, payload: form({ csv, ...bad }) });
+      assert.equal(r.statusCode, 403);
+    }
+    const anon = await app.inject({ method: 'POST', url: '/portal/answers', headers: FORM, payload: form({ csv, _csrf: csrf }) });
+    assert.equal(anon.statusCode, 401);
+    assert.equal(w.answers.size, 0);
+    await app.inject({ method: 'POST', url: '/portal/logout', headers: { ...FORM, cookie }, payload: form({ _csrf: csrf }) });
+    const after = await app.inject({ url: '/portal', headers: { cookie } });
+    assert.match(after.body, /name="token"/, 'back to the sign-in form');
+  });
+
+  test('hostile content from another party is escaped on the portal (ISP name)', async () => {
+    const { app, tokB } = await twoIspApp();
+    const { body } = await portalSession(app, tokB);
+    assert.doesNotMatch(body, /<script>alert/);
+    assert.match(body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  });
+});
