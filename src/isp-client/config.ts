@@ -27,6 +27,15 @@ export type Language = (typeof LANGUAGES)[number];
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
   .transform((u) => u.replace(/\/+$/, ''));
@@ -81,7 +90,7 @@ export const ispClientConfigSchema = z.strictObject({
       weekday: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }).default('wednesday'),
       /** Local hour (0–23) from which the weekly run may send. */
       hour: z.number().int().min(0).max(23).default(10),
-      timezone: z.string().min(1).default('Asia/Tokyo'),
+      timezone: z.string().min(1).refine(isTimeZone, 'is not a time zone name (e.g. Asia/Tokyo, UTC)').default('Asia/Tokyo'),
       /** A subscriber gets at most one e-mail notice in this many days. */
       minDaysBetween: z.number().int().min(1).max(60).default(6),
       /** A line with the ISP's contact for questions, printed in every notice. */

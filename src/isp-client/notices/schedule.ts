@@ -18,16 +18,6 @@ export function isNoticeTime(at: Date, schedule: { weekday: Weekday; hour: numbe
   return local.weekday === schedule.weekday && local.hour >= schedule.hour;
 }
 
-/** True for a time zone name Intl knows. */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function weekdayIndex(w: Weekday): number {
   return WEEKDAYS.indexOf(w);
 }
