@@ -31,7 +31,7 @@ export async function generateEvents(path: string, n: number, seed = 42): Promis
     const stage = stages[Math.floor(rand() * stages.length)] as string;
     const vuln = stage === 'connect' ? null : vulns[Math.floor(rand() * vulns.length)];
     const rec: Record<string, unknown> = {
-      id: `bench-${i}`,
+      id: `bench-${seed}-${i}`,
       sensor: `sensor-${i % 4}`,
       time: new Date(start + Math.floor((i / n) * 30 * 86400_000) + Math.floor(rand() * 1000)).toISOString(),
       src_ip: pool[Math.floor(rand() * poolSize)],

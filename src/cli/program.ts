@@ -19,7 +19,8 @@ export function buildProgram(deps: CliDeps): Command {
     .configureHelp({ sortSubcommands: false });
   const globals = (): GlobalOptions => {
     const o = program.opts<{ config?: string; db?: string }>();
-    return { ...(o.config !== undefined ? { config: o.config } : {}), ...(o.db !== undefined ? { db: o.db } : {}) };
+    // An empty value (CLEANCENTER_CONFIG= in a script) means "not given", as the config loader treats it.
+    return { ...(o.config ? { config: o.config } : {}), ...(o.db ? { db: o.db } : {}) };
   };
 
   registerInit(program, deps);
