@@ -52,6 +52,7 @@ export function csrfOf(body: string): string {
   return m[1]!;
 }
 
-export function form(data: Record<string, string>): string {
-  return new URLSearchParams(data).toString();
+export function form(data: Record<string, string | undefined>): string {
+  const defined = Object.entries(data).filter((e): e is [string, string] => e[1] !== undefined);
+  return new URLSearchParams(defined).toString();
 }

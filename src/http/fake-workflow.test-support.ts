@@ -30,7 +30,7 @@ export function fakeWorld(): FakeWorld {
   const audit: AuditEntry[] = [];
   const ownerOf = (trackingId: string): string | undefined => incidents.find((i) => i.trackingId === trackingId)?.ispId;
   const log = (actor: string, action: string, target: string): void => {
-    audit.unshift({ at: new Date().toISOString(), actor, action, target });
+    audit.unshift({ at: new Date().toISOString(), actor, action, target, details: null });
   };
   const services: WorkflowServices = {
     async createIsp(_s, isp, actor) {
@@ -113,19 +113,16 @@ export function fakeWorld(): FakeWorld {
       return { ok: true, applied: rows.length };
     },
     async recordNotices(_s, ispId, list) {
-      let n = 0;
-      for (const x of list) {
-        if (ownerOf(x.trackingId) !== ispId) continue;
-        notices.push({ ispId, trackingId: x.trackingId });
-        n++;
-      }
-      return { recorded: n };
+      const rejected = list.flatMap((x, index) => (ownerOf(x.trackingId) === ispId ? [] : [{ index, trackingId: x.trackingId, reason: 'unknown tracking ID' }]));
+      if (rejected.length > 0) return { ok: false, rejected };
+      for (const x of list) notices.push({ ispId, trackingId: x.trackingId });
+      return { ok: true, recorded: list.length };
     },
     async siteActivity(_s, ispId) {
       return incidents
         .filter((i) => i.ispId === ispId)
         .map((i) => ({
-          trackingId: i.trackingId, ticket: i.ticket, state: i.state ?? 'requested', subscriberKey: null, firstSeen: i.firstSeen, lastSeen: i.lastSeen,
+          trackingId: i.trackingId, ticket: i.ticket, state: 'requested', subscriberKey: null, firstSeen: i.firstSeen, lastSeen: i.lastSeen,
           attackCount: i.attackCount, visitedAt: null, downloadedAt: null, completedAt: null, remediatedAt: null, reinfected: false,
         }));
     },
@@ -133,7 +130,9 @@ export function fakeWorld(): FakeWorld {
       events.push({ trackingId, event });
     },
     async incidentByTicket(_s, ticket) {
-      return incidents.find((i) => i.ticket === ticket) ?? null;
+      const i = incidents.find((x) => x.ticket === ticket.toUpperCase());
+      const isp = isps.find((x) => x.id === i?.ispId);
+      return i === undefined || isp === undefined ? null : { ticket: i.ticket, ispName: isp.name, firstSeenDay: i.firstSeen.slice(0, 10), lastSeenDay: i.lastSeen.slice(0, 10) };
     },
     async incidentByTrackingId(_s, trackingId) {
       return incidents.find((i) => i.trackingId === trackingId) ?? null;

@@ -20,7 +20,7 @@ export function table(head: readonly string[], rows: readonly (readonly unknown[
 }
 
 /** Figures as a two-column table; nested objects are flattened to dotted names. */
-export function figuresTable(figures: Record<string, unknown>): Html {
+export function figuresTable(figures: object): Html {
   const rows: [string, string][] = [];
   const walk = (prefix: string, v: unknown): void => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {

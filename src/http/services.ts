@@ -93,10 +93,6 @@ export interface IncidentView {
   readonly lastSeen: string;
   readonly attackCount: number;
   readonly botNames: readonly string[];
-  readonly state?: string;
-  /** Days with activity, when the service provides them; the history list falls back to first/last. */
-  readonly days?: readonly string[];
-  readonly notifiedAt?: string | null;
 }
 
 export interface AuditEntry {
@@ -104,11 +100,24 @@ export interface AuditEntry {
   readonly actor: string;
   readonly action: string;
   readonly target: string;
-  readonly details?: unknown;
+  readonly details: unknown;
 }
 
 /** Figures are shown as a plain table of named numbers; the service decides which. */
-export type Figures = Record<string, unknown>;
+export type Figures = object;
+
+/** Notices are recorded as a whole or not at all; a foreign or unknown tracking ID rejects the batch. */
+export type NoticesOutcome =
+  | { readonly ok: true; readonly recorded: number }
+  | { readonly ok: false; readonly rejected: readonly { readonly index: number; readonly trackingId: string | null; readonly reason: string }[] };
+
+/** What the public notice check may show for a ticket. */
+export interface TicketCheck {
+  readonly ticket: string;
+  readonly ispName: string;
+  readonly firstSeenDay: string;
+  readonly lastSeenDay: string;
+}
 
 export interface WorkflowServices {
   createIsp(storage: Storage, isp: { id?: string; name: string; asns: number[]; prefixes: string[] }, actor: string): Promise<unknown>;
@@ -117,22 +126,23 @@ export interface WorkflowServices {
   rotateIspToken(storage: Storage, ispId: string, actor: string): Promise<{ token: string }>;
   authenticateIspToken(storage: Storage, token: string): Promise<{ ispId: string } | null>;
   listRequests(storage: Storage, ispId: string): Promise<readonly RequestSummary[]>;
-  getRequest(storage: Storage, ispId: string, requestId: string): Promise<IdentificationRequest | null>;
+  getRequest(storage: Storage, ispId: string, requestId: string, options?: { publicUrl?: string | null }): Promise<IdentificationRequest | null>;
   requestToCsv(req: IdentificationRequest): string;
+  /** A JSON text (or a value to serialise). */
   requestToJson(req: IdentificationRequest): unknown;
   requestToXarf(req: IdentificationRequest, reporter: { org: string; contact: string; domain: string }): unknown;
   applyAnswerUpload(
     storage: Storage,
     ispId: string,
-    upload: { body: string | unknown; contentType: 'application/json' | 'text/csv'; maxRows?: number; maxBytes?: number },
+    upload: { body: string; contentType: 'application/json' | 'text/csv'; maxRows?: number; maxBytes?: number },
     actor: string,
   ): Promise<UploadOutcome>;
-  recordNotices(storage: Storage, ispId: string, notices: readonly NoticeReport[]): Promise<{ recorded: number } | number>;
+  recordNotices(storage: Storage, ispId: string, notices: readonly NoticeReport[]): Promise<NoticesOutcome>;
   siteActivity(storage: Storage, ispId: string, opts: { since?: string }): Promise<readonly ActivityRow[]>;
   recordSiteEvent(storage: Storage, trackingId: string, event: SiteEvent, at: string): Promise<unknown>;
-  incidentByTicket(storage: Storage, ticket: string): Promise<IncidentView | null>;
+  incidentByTicket(storage: Storage, ticket: string): Promise<TicketCheck | null>;
   incidentByTrackingId(storage: Storage, trackingId: string): Promise<IncidentView | null>;
   verifyOperator(storage: Storage, username: string, password: string): Promise<boolean>;
-  listAudit(storage: Storage, opts: { limit: number }): Promise<readonly AuditEntry[]>;
+  listAudit(storage: Storage, opts: { limit?: number }): Promise<readonly AuditEntry[]>;
   workflowFigures(storage: Storage, opts: { ispId?: string; month?: string }): Promise<Figures>;
 }

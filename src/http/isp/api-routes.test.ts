@@ -44,8 +44,9 @@ describe('ISP API on fake services', () => {
       method: 'POST', url: '/api/isp/v1/notices', headers: bearer(tokA),
       payload: { notices: [{ trackingId: tid(1, 'isp-b'), stage: 1, channel: 'email', sentAt: '2024-05-08T09:00:00Z' }] },
     });
-    assert.equal(notice.statusCode, 200);
+    assert.equal(notice.statusCode, 422);
     assert.equal(notice.json().recorded, 0);
+    assert.equal(notice.json().rejected[0].index, 0);
     assert.equal(w.notices.length, 0);
     const act = (await app.inject({ url: '/api/isp/v1/activity', headers: bearer(tokA) })).json();
     assert.deepEqual(act.incidents.map((i: { trackingId: string }) => i.trackingId).sort(), [tid(1, 'isp-a'), tid(2, 'isp-a')].sort());

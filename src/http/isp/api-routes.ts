@@ -47,7 +47,7 @@ export const ispApiRoutes: FastifyPluginAsync<IspApiOptions> = async (app, opts)
     '/requests/:requestId',
     { schema: getRequestSchema },
     async (req, reply) => {
-      const r = await services.getRequest(storage, ispOf(req), req.params.requestId);
+      const r = await services.getRequest(storage, ispOf(req), req.params.requestId, { publicUrl: opts.config.publicUrl });
       if (r === null) throw httpError('NOT_FOUND', 'no such request');
       const format = req.query.format ?? 'json';
       const name = `request-${r.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -62,9 +62,10 @@ export const ispApiRoutes: FastifyPluginAsync<IspApiOptions> = async (app, opts)
   // Without the prefix option: the child inherits this scope's prefix already.
   await app.register(answersRoute, { storage, services, config: opts.config, limits });
 
-  app.post<{ Body: { notices: NoticeReport[] } }>('/notices', { schema: postNoticesSchema }, async (req) => {
+  app.post<{ Body: { notices: NoticeReport[] } }>('/notices', { schema: postNoticesSchema }, async (req, reply) => {
     const r = await services.recordNotices(storage, ispOf(req), req.body.notices);
-    return { recorded: typeof r === 'number' ? r : r.recorded };
+    if (r.ok) return { recorded: r.recorded };
+    return reply.code(422).send({ recorded: 0, rejected: r.rejected });
   });
 
   app.get<{ Querystring: { since?: string } }>('/activity', { schema: activitySchema }, async (req) => ({

@@ -128,7 +128,7 @@ export const postAnswersSchema = {
 export const postNoticesSchema = {
   tags,
   security,
-  summary: 'notices the ISP sent, as facts, never contents',
+  summary: 'notices the ISP sent, as facts, never contents; recorded as a whole or not at all',
   body: {
     type: 'object',
     properties: {
@@ -138,7 +138,7 @@ export const postNoticesSchema = {
           type: 'object',
           properties: {
             trackingId: { type: 'string', minLength: 1, maxLength: 200 },
-            stage: { type: 'integer', minimum: 1, maximum: 1000 },
+            stage: { type: 'integer', minimum: 1, maximum: 99 },
             channel: { type: 'string', enum: ['email', 'postal'] },
             sentAt: { type: 'string', format: 'date-time' },
           },
@@ -150,7 +150,15 @@ export const postNoticesSchema = {
     required: ['notices'],
     additionalProperties: false,
   },
-  response: { 200: { type: 'object', properties: { recorded: int } }, ...errors },
+  response: {
+    200: { type: 'object', properties: { recorded: int } },
+    422: {
+      description: 'nothing recorded; one reason per rejected notice (index in the list)',
+      type: 'object',
+      properties: { recorded: int, rejected: { type: 'array', items: { type: 'object', properties: { index: int, trackingId: nstr, reason: str } } } },
+    },
+    ...errors,
+  },
 };
 
 export const activitySchema = {

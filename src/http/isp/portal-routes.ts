@@ -101,13 +101,13 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, opts)
   app.get<{ Params: { requestId: string }; Querystring: { format?: string } }>('/portal/requests/:requestId', async (req, reply) => {
     const s = await session(req);
     if (s === null) return reply.redirect('/portal', 303);
-    const r = req.params.requestId.length > 200 ? null : await services.getRequest(storage, s.subject, req.params.requestId);
+    const r = req.params.requestId.length > 200 ? null : await services.getRequest(storage, s.subject, req.params.requestId, { publicUrl: opts.config.publicUrl });
     if (r === null) throw httpError('NOT_FOUND');
     const name = `request-${r.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     const format = req.query.format;
     if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(services.requestToCsv(r));
     const body = format === 'xarf' ? services.requestToXarf(r, reporterOf(opts.config)) : services.requestToJson(r);
-    return reply.type('application/json').header('content-disposition', `attachment; filename="${name}${format === 'xarf' ? '.xarf' : ''}.json"`).send(JSON.stringify(body));
+    return reply.type('application/json').header('content-disposition', `attachment; filename="${name}${format === 'xarf' ? '.xarf' : ''}.json"`).send(typeof body === 'string' ? body : JSON.stringify(body));
   });
 
   app.post('/portal/answers', { bodyLimit: limits.answerBytes * 3 + 4096 }, async (req, reply) => {

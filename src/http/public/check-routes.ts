@@ -41,12 +41,10 @@ export const publicRoutes: FastifyPluginAsync<PublicOptions> = async (app, opts)
     if (ticket !== '') {
       if (!opts.checkLimiter.hit(`check:${req.ip}`)) throw httpError('RATE_LIMITED');
       const inc = /^[A-Z0-9-]{4,40}$/.test(ticket) ? await services.incidentByTicket(storage, ticket) : null;
-      if (inc === null || inc.ticket.toUpperCase() !== ticket) {
-        result = html`<section><p class="err">${t.checkNotFound}</p></section>`;
-      } else {
-        const isp = (await services.listIsps(storage)).find((i) => i.id === inc.ispId);
-        result = html`<section><p class="ok">${t.checkFound}</p><dl><dt>${t.ticket}</dt><dd class="mono">${inc.ticket}</dd><dt>${t.provider}</dt><dd>${isp?.name ?? '—'}</dd><dt>${t.observed}</dt><dd>${inc.firstSeen.slice(0, 10)} – ${inc.lastSeen.slice(0, 10)}</dd></dl></section>`;
-      }
+      result =
+        inc === null
+          ? html`<section><p class="err">${t.checkNotFound}</p></section>`
+          : html`<section><p class="ok">${t.checkFound}</p><dl><dt>${t.ticket}</dt><dd class="mono">${inc.ticket}</dd><dt>${t.provider}</dt><dd>${inc.ispName}</dd><dt>${t.observed}</dt><dd>${inc.firstSeenDay} – ${inc.lastSeenDay}</dd></dl></section>`;
     }
     const body = html`<p>${t.checkIntro}</p><form method="get" action="/check"><label for="ticket">${t.ticket}</label><input id="ticket" name="ticket" value="${ticket}" maxlength="40" autocomplete="off" required><p><button>${t.check}</button></p></form>${result}<p>${t.safetyNote}</p>`;
     return reply.type('text/html; charset=utf-8').send(page({ lang, title: t.checkTitle, path: '/check', body }));

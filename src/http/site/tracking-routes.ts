@@ -45,15 +45,13 @@ export const trackingRoutes: FastifyPluginAsync<SiteOptions> = async (app, opts)
 
   const historyPage = (lang: Lang, inc: IncidentView, missing: boolean): Html => {
     const t = messages(lang);
-    const days = inc.days ?? [];
     return html`<p>${t.trackIntro}</p>
 <h2>${t.history}</h2><dl>
 <dt>${t.ticket}</dt><dd class="mono">${inc.ticket}</dd>
 <dt>${t.firstSeen}</dt><dd>${inc.firstSeen.slice(0, 10)}</dd>
 <dt>${t.lastSeen}</dt><dd>${inc.lastSeen.slice(0, 10)}</dd>
 <dt>${t.attackCount}</dt><dd>${inc.attackCount}</dd>
-<dt>${t.botNames}</dt><dd>${inc.botNames.length === 0 ? '—' : inc.botNames.join(', ')}</dd>
-${days.length > 0 ? html`<dt>${t.days}</dt><dd>${days.join(', ')}</dd>` : ''}</dl>
+<dt>${t.botNames}</dt><dd>${inc.botNames.length === 0 ? '—' : inc.botNames.join(', ')}</dd></dl>
 <h2>${t.stepsTitle}</h2><ol><li>${t.step1} <a href="${base(inc)}/download">${t.downloadLink}</a></li><li>${t.step2}</li></ol>
 ${checklist(lang, inc, missing)}
 <p class="note">${t.safetyNote} <a href="/check">${t.checkLink}</a></p>`;
