@@ -5,6 +5,15 @@ import type { ScanSummary } from '../samples/scan-samples.js';
 import type { Storage } from '../storage/schema.js';
 import type { Scanner } from '../samples/scanner.js';
 
+/** The ISP workflow's configuration (config key `workflow`, plus http.publicUrl for tracking links). */
+export interface WorkflowSettings {
+  readonly episodeGapDays: number;
+  readonly remediationDays: number;
+  readonly answerMaxRows: number;
+  readonly answerMaxBytes: number;
+  readonly publicUrl: string | null;
+}
+
 /** Options every command takes. */
 export interface GlobalOptions {
   readonly config?: string;
@@ -21,6 +30,8 @@ export interface Runtime {
   ptr(): ((ip: string) => Promise<string | null>) | null;
   /** The home country's IPv4 /16 blocks (block = ip >>> 16), from the configured geo database. */
   homeBlocks(): Promise<Set<number>>;
+  /** Workflow settings from the configuration; test doubles may leave it out (defaults apply). */
+  readonly workflow?: WorkflowSettings;
   close(): Promise<void>;
 }
 

@@ -88,6 +88,17 @@ http:
   # tracking links (https://cleancenter.example). null = http://host:port.
   publicUrl: null
 
+workflow:
+  # Sightings of one source further apart than this many days are separate
+  # infection episodes, i.e. separate incidents.
+  episodeGapDays: 7
+  # An identified incident whose source has been quiet this many days counts
+  # as remediated.
+  remediationDays: 30
+  # Largest ISP answer upload accepted (rows, bytes).
+  answerMaxRows: 200000
+  answerMaxBytes: 33554432
+
 # fatal, error, warn, info, debug, trace or silent.
 logLevel: info
 `;

@@ -96,7 +96,7 @@ describe('starter config', () => {
   test('mentions every schema key, so no key is undocumented', () => {
     const starter = parse(starterConfig()) as Record<string, unknown>;
     assert.deepEqual(Object.keys(starter).sort(), Object.keys(configSchema.shape).sort());
-    for (const section of ['geo', 'rdns', 'intake', 'http'] as const) {
+    for (const section of ['geo', 'rdns', 'intake', 'http', 'workflow'] as const) {
       const shape = configSchema.shape[section].def.innerType.shape;
       assert.deepEqual(Object.keys(starter[section] as object).sort(), Object.keys(shape).sort(), section);
     }
@@ -132,6 +132,7 @@ describe('loading', () => {
       sensors: {},
       intake: { maxLineBytes: 1048576 },
       http: { host: '127.0.0.1', port: 8080, publicUrl: null },
+      workflow: { episodeGapDays: 7, remediationDays: 30, answerMaxRows: 200000, answerMaxBytes: 33554432 },
       logLevel: 'info',
     });
   });

@@ -224,6 +224,18 @@ export const configSchema = z.strictObject({
         .default(null),
     })
     .prefault({}),
+  /** The center's ISP workflow (src/workflow). */
+  workflow: z
+    .strictObject({
+      /** Sightings of one source further apart than this many days are separate infection episodes (incidents). */
+      episodeGapDays: z.number().positive('must be more than 0').max(365, 'must be at most 365').default(7),
+      /** An identified incident whose source is quiet this many days is remediated. */
+      remediationDays: z.number().int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650').default(30),
+      /** Largest ISP answer upload accepted. */
+      answerMaxRows: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000_000, 'must be at most 10000000').default(200_000),
+      answerMaxBytes: z.number().int('must be a whole number').min(1024, 'must be at least 1024').max(1_073_741_824, 'must be at most 1073741824').default(33_554_432),
+    })
+    .prefault({}),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -495,7 +507,7 @@ function dropEmptyCollections(tree: Record<string, unknown>): void {
   const drop = (o: Record<string, unknown>, keys: readonly string[]): void => {
     for (const k of keys) if (o[k] === null) delete o[k];
   };
-  drop(tree, ['geo', 'rdns', 'isps', 'sensors', 'intake', 'http']);
+  drop(tree, ['geo', 'rdns', 'isps', 'sensors', 'intake', 'http', 'workflow']);
   if (isRecord(tree['rdns'])) drop(tree['rdns'], ['servers']);
   if (Array.isArray(tree['isps'])) for (const isp of tree['isps']) if (isRecord(isp)) drop(isp, ['asns', 'prefixes']);
 }

@@ -39,6 +39,7 @@ export function runtimeFor(config: Config): Runtime {
   return {
     homeCountry: config.homeCountry ?? '',
     databaseLocation: redactDatabase(config.database),
+    workflow: { ...config.workflow, publicUrl: config.http.publicUrl },
     storage: () =>
       (storage ??= openStorage(config.database).catch((e: Error) => {
         throw new UserError('DATABASE_UNAVAILABLE', `database ${redactDatabase(config.database)}: ${e.message}`);
