@@ -50,6 +50,13 @@ export interface DemoResult {
   readonly scan: ScanSummary;
 }
 
+/** A listening `cleancenter serve`. */
+export interface RunningServer {
+  readonly url: string;
+  readonly publicUrl: string;
+  close(): Promise<void>;
+}
+
 /** The concrete things the CLI is given by src/main; the CLI itself only parses and prints. */
 export interface CliDeps {
   readonly version: string;
@@ -59,4 +66,6 @@ export interface CliDeps {
   openScanner(spec: ScannerSpec): Promise<Scanner>;
   /** Writes the bundled synthetic honeypot logs into a folder and ingests them into a fresh SQLite file there. */
   runDemo(folder: string, onProgress: (label: string, done: number, total: number | null) => void): Promise<DemoResult>;
+  /** Opens the database and starts the web application (src/http) listening. */
+  startServer(opts: GlobalOptions, listen: { host?: string; port?: number }): Promise<RunningServer>;
 }

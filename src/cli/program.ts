@@ -6,6 +6,7 @@ import { registerSamples } from './commands/samples.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
+import { registerServe } from './commands/serve.js';
 import { printJson, table } from './output.js';
 
 /** The `cleancenter` command. Parsing and printing only: every action calls a service. */
@@ -29,6 +30,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSamples(program, deps, globals);
   registerCoverage(program, deps, globals);
   registerDemo(program, deps);
+  registerServe(program, deps, globals);
 
   program
     .command('formats')
