@@ -4,6 +4,7 @@ import type { RegisterSummary } from '../samples/register-downloads.js';
 import type { ScanSummary } from '../samples/scan-samples.js';
 import type { Storage } from '../storage/schema.js';
 import type { Scanner } from '../samples/scanner.js';
+import type { IspClientDeps } from '../isp-client/cli-deps.js';
 
 /** The ISP workflow's configuration (config key `workflow`, plus http.publicUrl for tracking links). */
 export interface WorkflowSettings {
@@ -66,6 +67,8 @@ export interface CliDeps {
   openScanner(spec: ScannerSpec): Promise<Scanner>;
   /** Writes the bundled synthetic honeypot logs into a folder and ingests them into a fresh SQLite file there. */
   runDemo(folder: string, onProgress: (label: string, done: number, total: number | null) => void): Promise<DemoResult>;
+  /** The ISP notification client (`cleancenter isp …`), with its own config and database. */
+  readonly isp: IspClientDeps;
   /** Opens the database and starts the web application (src/http) listening. */
   startServer(opts: GlobalOptions, listen: { host?: string; port?: number }): Promise<RunningServer>;
 }

@@ -6,6 +6,7 @@ import { registerSamples } from './commands/samples.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
+import { registerIspClient } from './commands/isp-client.js';
 import { registerServe } from './commands/serve.js';
 import { printJson, table } from './output.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSamples(program, deps, globals);
   registerCoverage(program, deps, globals);
   registerDemo(program, deps);
+  registerIspClient(program, deps);
   registerServe(program, deps, globals);
 
   program

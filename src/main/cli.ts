@@ -7,6 +7,7 @@ import { openRuntime } from './runtime.js';
 import { openScanner } from './scanners.js';
 import { writeStarterConfig } from './config.js';
 import { runDemo } from './demo.js';
+import { ispClientDeps } from './isp-client.js';
 import { startServer } from './serve.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     openScanner,
     writeStarterConfig: (path, force) => writeStarterConfig(path, { force }),
     runDemo,
+    isp: ispClientDeps,
     startServer,
   });
   program.exitOverride();
