@@ -33,9 +33,32 @@ type Tx = Transaction<Database>;
  * batches only; a re-run skips them by key and ends with the same store as one clean run.
  */
 export async function writeIngestBatch(storage: Storage, batch: IngestBatch): Promise<BatchResult> {
+  // Rows go in key order, table after table, so that two processes writing overlapping batches
+  // take row locks in the same order and cannot deadlock; a deadlock or serialization failure that
+  // happens anyway (another writer, another order) is retried, as the whole batch is idempotent.
+  const events = [...batch.events].sort(byKey('event_key'));
+  const rejects = [...batch.rejects].sort(byKey('reject_key'));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeSorted(storage, events, rejects, batch.sightings);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const retryable = code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
+      if (!retryable || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+function byKey<K extends string>(k: K): (a: Record<K, string>, b: Record<K, string>) => number {
+  return (a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0);
+}
+
+async function writeSorted(storage: Storage, events: readonly EventsTable[], rejects: readonly RejectsTable[], sightings: readonly SampleSighting[]): Promise<BatchResult> {
+  const batch = { sightings };
   return storage.db.transaction().execute(async (tx) => {
-    const eventsInserted = await storage.insertIgnore(tx, 'events', batch.events);
-    const rejectsInserted = await storage.insertIgnore(tx, 'rejects', batch.rejects);
+    const eventsInserted = await storage.insertIgnore(tx, 'events', events);
+    const rejectsInserted = await storage.insertIgnore(tx, 'rejects', rejects);
     const { created, existing } = batch.sightings.length > 0 ? await recordSightings(tx, storage, batch.sightings) : { created: [], existing: [] };
     return { eventsInserted, rejectsInserted, samplesCreated: created, samplesExisting: existing };
   });
@@ -91,7 +114,7 @@ async function recordSightings(tx: Tx, storage: Storage, sightings: readonly Sam
   }
   // Existing samples need no update here: first and last sighting are read from sample_sightings.
   const created: string[] = [];
-  for (const [key, f] of fresh) {
+  for (const [key, f] of [...fresh].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const r = await tx
       .insertInto('samples')
       .values({
@@ -114,6 +137,7 @@ async function recordSightings(tx: Tx, storage: Storage, sightings: readonly Sam
     if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) created.push(key);
     else existing.add(key);
   }
+  sightingRows.sort(byKey('event_key'));
   await storage.insertIgnore(tx, 'sample_sightings', sightingRows);
   return { created, existing: [...existing] };
 }
