@@ -1,6 +1,6 @@
 /** The botnet-traceback study report: tables, country figures, combined estimate, reach; HTML, JSON and CSV. */
 export { buildStudyReport, DEFINITIONS } from './build-report.js';
-export type { StudyReport, StudyReportInput } from './build-report.js';
+export type { PersistenceInput, PersistenceRow, StudyReport, StudyReportInput } from './build-report.js';
 export {
   blocklistTable,
   byCountry,

@@ -17,6 +17,7 @@ export function studyReportRows(rep: StudyReport): Row[] {
   }
   rows.push(r('table2-blocklists', 'cc any list', rep.table2.cc), r('table2-blocklists', 'dns any list', rep.table2.dns));
   for (const l of rep.table2.perList) rows.push(r('table2-blocklists', `cc ${l.feed}`, l.cc), r('table2-blocklists', `dns ${l.feed}`, l.dns));
+  for (const p of rep.persistence) rows.push(r('table2-persistence', `${p.feed} ${p.olderDate ?? '?'}..${p.newerDate ?? '?'}`, p.ratio));
   rows.push(r('table3-irc', 'open', rep.table3.open));
   rows.push(r('table4-lifetime', 'under 7 days', rep.table4));
   const fig = (name: string, bars: readonly CountryBar[]): void => {

@@ -62,6 +62,7 @@ ${table(['rule fired (IPs)', '0', '1', '2', '3', '4', '5', '6'], rules)}
 <h2>Table 2. Blocklist hits</h2>
 ${table(['list', 'snapshot', 'C&C listed', 'share', '95% CI', 'DNS listed', 'share', '95% CI', 'by ip / cidr / asn (C&C)'], t2)}
 <p>Sinkholed C&amp;C IPs (left out of every share): ${rep.table2.sinkholes}.</p>
+${rep.persistence.length === 0 ? h`<p>No older blocklist snapshots given: listing persistence not measured.</p>` : table(['list', 'older', 'newer', 'months apart', 'already listed', 'share', '95% CI'], rep.persistence.map((p) => h`<tr><th>${p.feed}</th><td>${p.olderDate ?? '–'}</td><td>${p.newerDate ?? '–'}</td><td>${p.monthsApart ?? '–'}</td>${ratioCells(p.ratio)}</tr>`))}
 <h2>Table 3. Open IRC servers</h2>
 ${table(['', 'count', 'share', '95% CI'], [h`<tr><th>open, among probed C&amp;C IPs</th>${ratioCells(rep.table3.open)}</tr>`])}
 ${table(['verdict', 'C&C IPs'], [...verdicts.map(([v, n]) => h`<tr><td>${v}</td><td>${n}</td></tr>`), h`<tr><td>not probed</td><td>${rep.table3.notProbed}</td></tr>`])}

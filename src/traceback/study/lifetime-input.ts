@@ -15,7 +15,7 @@ export interface StudyLifetimes {
 }
 
 /** Spans from the names' own columns (asOf: each name's snapshot date) and from dated snapshots. */
-export function studyLifetimes(names: readonly StudyName[], snapshots: readonly FeedSnapshot[]): StudyLifetimes {
+export function studyLifetimes(names: readonly StudyName[], snapshots: readonly FeedSnapshot[], columnLists: readonly FeedSnapshot[] = []): StudyLifetimes {
   const withColumns = names.filter((n) => n.set === 'cc' && n.firstSeen !== null);
   const columnMaps: Map<string, ListingSpan>[] = [];
   let undated = 0;
@@ -23,6 +23,15 @@ export function studyLifetimes(names: readonly StudyName[], snapshots: readonly 
   for (const n of withColumns) bySnapshot.set(n.snapshotDate, [...(bySnapshot.get(n.snapshotDate) ?? []), n]);
   for (const [asOf, list] of bySnapshot) {
     const r = spansFromColumns(list.map((n) => ({ key: n.name, firstSeen: n.firstSeen, lastSeen: n.lastSeen })), asOf);
+    columnMaps.push(r.spans);
+    undated += r.undated;
+  }
+  for (const list of columnLists) {
+    const records = list.entries.flatMap((e) => {
+      const key = studyTarget(e)?.value;
+      return key === undefined || e.firstSeen === undefined ? [] : [{ key, firstSeen: e.firstSeen, lastSeen: e.lastSeen ?? null }];
+    });
+    const r = spansFromColumns(records, list.snapshotDate);
     columnMaps.push(r.spans);
     undated += r.undated;
   }

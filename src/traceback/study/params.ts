@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { UserError } from '../../domain/errors.js';
 
-const listFile = z.object({ path: z.string(), format: z.string().optional(), snapshotDate: z.string().optional() });
+const listFile = z.object({ path: z.string(), format: z.string().optional(), snapshotDate: z.string().optional(), feed: z.string().optional() });
 
 export const studyParamsSchema = z.object({
   /** C&C domain (or IP) lists. */
@@ -36,6 +36,10 @@ export const studyParamsSchema = z.object({
   sinkholes: z.string().optional(),
   /** Dated snapshots of a C&C list, for lifetimes. */
   snapshots: z.array(listFile).optional(),
+  /** C&C lists with first/last-seen columns (ThreatFox, Feodo), for lifetimes only. */
+  lifetimes: z.array(listFile).optional(),
+  /** Older snapshots of the blocklists (same feed name), for listing persistence. */
+  blocklistHistory: z.array(listFile).optional(),
   ircPort: z.number().int().min(1).max(65535).optional(),
   /** File of "cc-address probe-target[:port]" lines (laboratory worlds). */
   ircMap: z.string().optional(),

@@ -17,6 +17,8 @@ export interface ListFile {
   readonly format?: string;
   /** Used when the file states no date of its own. */
   readonly snapshotDate?: string;
+  /** Feed name; default the file's base name. Snapshots of one list share it. */
+  readonly feed?: string;
 }
 
 export interface ListReadOptions {
@@ -69,7 +71,7 @@ export async function readFeedFile(file: ListFile, opts: FeedReadOptions = {}): 
       format = detectFeedFormat(await firstLines(file.path));
       if (format === null) return { snapshot: null, reject: { source: file.path, line: 0, reason: 'list format not recognised; name it with --format', raw: '' } };
     }
-    const snapshot = await FEED_FORMATS[format].read(file.path, { ...opts, ...(file.snapshotDate !== undefined ? { snapshotDate: file.snapshotDate } : {}) });
+    const snapshot = await FEED_FORMATS[format].read(file.path, { ...opts, ...(file.snapshotDate !== undefined ? { snapshotDate: file.snapshotDate } : {}), ...(file.feed !== undefined ? { feed: file.feed } : {}) });
     return { snapshot, reject: null };
   } catch (e) {
     return { snapshot: null, reject: { source: file.path, line: 0, reason: `cannot read the list: ${(e as Error).message}`, raw: '' } };

@@ -5,14 +5,16 @@ import { UserError } from '../../domain/errors.js';
 import type { Storage } from '../../storage/schema.js';
 import { getStudyIps } from '../../storage/repositories/traceback-ips.js';
 import { getResolutions } from '../../storage/repositories/traceback-resolutions.js';
-import { getStudyRejects } from '../../storage/repositories/traceback-studies.js';
-import { buildStudyReport, renderStudyCsv, renderStudyHtml, type StudyReport } from '../report/index.js';
+import { getStudy, getStudyRejects } from '../../storage/repositories/traceback-studies.js';
+import { buildStudyReport, renderStudyCsv, renderStudyHtml, type PersistenceInput, type StudyReport } from '../report/index.js';
 import { fastFluxNames } from './resolve-step.js';
 import { requireStudy } from './study-service.js';
 
 export async function loadStudyReport(storage: Storage, study: string, now: Date = new Date()): Promise<StudyReport> {
   await requireStudy(storage, study);
   const resolutions = await getResolutions(storage, study);
+  const derived = (await getStudy(storage, study))?.params['derived'] as { persistence?: unknown } | undefined;
+  const persistence = Array.isArray(derived?.persistence) ? (derived.persistence as PersistenceInput[]).filter((p) => typeof p?.feed === 'string' && Number.isInteger(p.newerEntries) && Number.isInteger(p.alsoInOlder) && p.alsoInOlder <= p.newerEntries && p.alsoInOlder >= 0) : [];
   return buildStudyReport({
     study,
     generatedAt: now.toISOString(),
@@ -20,6 +22,7 @@ export async function loadStudyReport(storage: Storage, study: string, now: Date
     resolutions,
     fastFlux: fastFluxNames(resolutions),
     rejects: (await getStudyRejects(storage, study)).length,
+    persistence,
   });
 }
 

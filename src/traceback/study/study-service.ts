@@ -23,6 +23,7 @@ import { categoryFilter, readStoredParams, type StudyParams } from './params.js'
 import { runProbeStep, type ProbeStepSummary } from './probe-step.js';
 import { readFeedFile, readLists, type ListFileSummary } from './read-lists.js';
 import { runResolveStep, type ResolveStepSummary } from './resolve-step.js';
+import { blocklistPersistence, type PersistenceRow } from './persistence.js';
 
 /** Progress of any step: a label, work done and the total when known. */
 export type StudyProgress = (label: string, done: number, total: number | null) => void;
@@ -145,6 +146,7 @@ export interface ClassifyStudySummary extends ClassifyStepSummary {
   readonly blocklists: { feed: string; format: string; snapshotDate: string | null; entries: number }[];
   readonly rejects: number;
   readonly lifetimeSpans: number;
+  readonly persistence: PersistenceRow[];
 }
 
 export async function classifyStudy(storage: Storage, study: string, given: StudyParams, env: StudyEnvironment = {}): Promise<ClassifyStudySummary> {
@@ -153,6 +155,10 @@ export async function classifyStudy(storage: Storage, study: string, given: Stud
   const rejects: StudyRejectRecord[] = [];
   const blocklists = await readSnapshots(p.blocklists, rejects);
   const snapshots = await readSnapshots(p.snapshots, rejects);
+  const columnLists = await readSnapshots(p.lifetimes, rejects);
+  const history = await readSnapshots(p.blocklistHistory, rejects);
+  const persistence = blocklistPersistence(history, blocklists);
+  await saveStudy(storage, study, { derived: { persistence } }, (env.now?.() ?? new Date()).toISOString());
   let sinkholes: SinkholeList | null = null;
   if (p.sinkholes !== undefined) {
     try {
@@ -168,7 +174,7 @@ export async function classifyStudy(storage: Storage, study: string, given: Stud
     dnsAddressMap = m.map;
     rejects.push(...m.rejects);
   }
-  const lifetimes = studyLifetimes(await getStudyNames(storage, study, 'cc'), snapshots);
+  const lifetimes = studyLifetimes(await getStudyNames(storage, study, 'cc'), snapshots, columnLists);
   const geo = await openGeo(p);
   const asn = await openAsn(p);
   const fallback = env.enrich;
@@ -197,6 +203,7 @@ export async function classifyStudy(storage: Storage, study: string, given: Stud
       blocklists: blocklists.map((b) => ({ feed: b.feed, format: b.format, snapshotDate: b.snapshotDate, entries: b.entries.length })),
       rejects: rejects.length,
       lifetimeSpans: lifetimes.spans.size,
+      persistence,
     };
   } finally {
     await resolver.close();

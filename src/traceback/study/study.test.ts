@@ -76,7 +76,9 @@ before(async () => {
     control: [{ path: w('control.txt', 'www.other.example\n'), format: 'plain' }],
     dnsAddressMap: w('dns.map', '127.0.0.20 198.51.100.53 # ns1.c2.test\nnonsense\n'),
     ptrServers: [`127.0.0.30:${dns.port}`],
-    blocklists: [{ path: w('drop.txt', '192.0.2.16/28\n'), format: 'plain', snapshotDate: '2024-04-01' }],
+    blocklists: [{ path: w('drop.txt', '192.0.2.16/28\n198.51.100.128/25\n'), format: 'plain', snapshotDate: '2024-04-01' }],
+    // Nine months earlier the /24 around the first entry was listed, the second entry was not: 1 of 2 persists.
+    blocklistHistory: [{ path: w('drop-2023.txt', '192.0.2.0/24\n'), format: 'plain', snapshotDate: '2023-07-01', feed: 'drop.txt' }],
     sinkholes: w('sinkholes.txt', '203.0.113.66 research sinkhole\n'),
     snapshots: [
       { path: w('snap-0501.txt', 'a.c2.test\nc.c2.test\n'), format: 'plain', snapshotDate: '2024-05-01' },
@@ -158,6 +160,7 @@ dialectTest('traceback study: classify, probe and report on the small world', as
   assert.equal(rep.combined.professional.classified.count, 1);
   assert.equal(rep.table3.open.count, 1);
   assert.deepEqual(rep.fastFlux, ['www.flux.test']);
+  assert.deepEqual(rep.persistence.map((p) => [p.feed, p.alsoInOlder, p.newerEntries, p.ratio.share]), [['drop.txt', 1, 2, 0.5]]);
   const html = readFileSync(run.files?.html ?? '', 'utf8');
   assert.match(html, /Table 4/);
   assert.ok(JSON.parse(readFileSync(run.files?.json ?? '', 'utf8')).table1);
