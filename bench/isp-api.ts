@@ -1,0 +1,145 @@
+/**
+ * ISP API benchmark (issue 3, item 9, the API part).
+ * Seeds N incidents for one ISP (2 events each, on 2001:db8::/32) through the workflow services,
+ * builds the week's request, starts the center on loopback and runs C concurrent ISP clients
+ * (fetch) that download the request as JSON and CSV for R rounds, then upload their share of the
+ * answers as CSV, all at once. Prints the time of each phase and p50/p99 latency per call kind.
+ *   node --import tsx bench/isp-api.ts [--incidents 100000] [--clients 4] [--rounds 2] [--db file|postgres://…]
+ * Loopback only: the server listens on 127.0.0.1 and the clients call nothing else.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openStorage } from '../src/storage/dialects/open.js';
+import type { EventsTable } from '../src/storage/schema.js';
+import * as workflow from '../src/workflow/index.js';
+import { buildApp } from '../src/http/app.js';
+
+const { values: args } = parseArgs({
+  options: {
+    incidents: { type: 'string', default: '100000' },
+    clients: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '2' },
+    db: { type: 'string' },
+  },
+});
+const N = Math.min(Math.max(1, Number(args.incidents)), 1_000_000);
+const C = Math.min(Math.max(1, Number(args.clients)), 64);
+const R = Math.min(Math.max(1, Number(args.rounds)), 20);
+const dir = mkdtempSync(join(tmpdir(), 'cc-bench-isp-'));
+const location = args.db ?? join(dir, 'bench.db');
+const NOW = new Date('2024-05-08T00:00:00.000Z');
+const ISP = 'Bench Net';
+
+const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number((s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0).toFixed(1));
+};
+const phases: Record<string, unknown>[] = [];
+const report = (phase: string, o: Record<string, unknown>): void => {
+  const row = { phase, ...o };
+  phases.push(row);
+  console.log(JSON.stringify(row));
+};
+
+function ipv6(n: number): string {
+  return `2001:db8::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+}
+
+function eventRow(n: number, k: number): EventsTable {
+  const time = new Date(Date.UTC(2024, 4, 1 + k, (n % 24), n % 60, k)).toISOString();
+  return {
+    event_key: `bench-${n}-${k}`, format: 'bench', sensor: 'hp1', time, day: time.slice(0, 10),
+    src_ip: ipv6(n), src_port: 1024 + ((n * 7 + k) % 60000), src_v4_block: null, dst_ip: '2001:db8:ffff::1', dst_port: 445, protocol: 'smb',
+    stage: k === 0 ? 'exploit' : 'download', vulnerability: 'MS08-067', vulnerability_raw: null,
+    sample_md5: null, sample_sha1: null, sample_sha256: null, sample_url: null,
+    country: 'ZZ', asn: 64500, isp: ISP, ptr: null, source_file: 'bench', source_line: n * 2 + k, source_row: null, import_id: 'bench-import',
+  };
+}
+
+const storage = await openStorage(location);
+try {
+  console.log(`ISP API benchmark: ${N} incidents, ${C} clients, ${R} rounds, ${storage.dialect}`);
+  await workflow.createIsp(storage, { id: 'bench-net', name: ISP, prefixes: ['2001:db8::/32'] }, 'bench');
+  const token = (await workflow.issueIspToken(storage, 'bench-net', 'bench')).token;
+
+  let t0 = process.hrtime.bigint();
+  const CHUNK = 5000;
+  for (let start = 0; start < N; start += CHUNK) {
+    const rows: EventsTable[] = [];
+    for (let n = start; n < Math.min(N, start + CHUNK); n++) rows.push(eventRow(n, 0), eventRow(n, 1));
+    await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'events', rows));
+  }
+  report('seed-events', { events: 2 * N, ms: Math.round(ms(t0)) });
+
+  t0 = process.hrtime.bigint();
+  const built = await workflow.buildIncidents(storage, { gapDays: 7, now: NOW });
+  report('build-incidents', { created: built.created, ms: Math.round(ms(t0)) });
+
+  t0 = process.hrtime.bigint();
+  const [req] = await workflow.buildWeeklyRequests(storage, { now: NOW, ispId: 'bench-net', publicUrl: 'http://127.0.0.1' });
+  if (req === undefined) throw new Error('no request was built');
+  report('build-weekly-request', { items: req.items.length, ms: Math.round(ms(t0)) });
+
+  const app = await buildApp({
+    storage,
+    services: workflow,
+    config: { publicUrl: 'http://127.0.0.1', sessionSecret: 'bench-secret-bench-secret-bench-secret', limits: { answerBytes: 64 * 1024 * 1024, answerRows: 1_000_000 } },
+  });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const auth = { authorization: `Bearer ${token}` };
+  try {
+    const lat: Record<string, number[]> = { list: [], json: [], csv: [], upload: [] };
+    const call = async (kind: string, url: string, init: RequestInit = {}): Promise<string> => {
+      const t = process.hrtime.bigint();
+      const res = await fetch(`${base}${url}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
+      const body = await res.text();
+      lat[kind]!.push(ms(t));
+      if (!res.ok) throw new Error(`${kind} ${res.status}: ${body.slice(0, 300)}`);
+      return body;
+    };
+
+    // Phase 1: every client lists and downloads the week's request, R rounds.
+    t0 = process.hrtime.bigint();
+    let bytes = 0;
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        for (let r = 0; r < R; r++) {
+          const list = JSON.parse(await call('list', '/api/isp/v1/requests')) as { requests: { requestId: string }[] };
+          const id = encodeURIComponent(list.requests[0]!.requestId);
+          bytes += (await call('json', `/api/isp/v1/requests/${id}?format=json`)).length;
+          bytes += (await call('csv', `/api/isp/v1/requests/${id}?format=csv`)).length;
+        }
+      }),
+    );
+    report('download', {
+      clients: C, rounds: R, ms: Math.round(ms(t0)), MiB: Number((bytes / 2 ** 20).toFixed(1)),
+      listP50: pct(lat.list!, 50), listP99: pct(lat.list!, 99),
+      jsonP50: pct(lat.json!, 50), jsonP99: pct(lat.json!, 99),
+      csvP50: pct(lat.csv!, 50), csvP99: pct(lat.csv!, 99),
+    });
+
+    // Phase 2: each client uploads its share of the answers as CSV, concurrently.
+    const items = req.items;
+    const shares = Array.from({ length: C }, (_, c) => items.filter((_, i) => i % C === c));
+    t0 = process.hrtime.bigint();
+    const applied = await Promise.all(
+      shares.map(async (share) => {
+        const lines = ['tracking_id,result,subscriber_key', ...share.map((it, i) => (i % 5 === 0 ? `${it.trackingId},not-found,` : `${it.trackingId},identified,key-${i % 40000}`))];
+        const out = JSON.parse(await call('upload', '/api/isp/v1/answers', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${lines.join('\n')}\n` })) as { applied: number };
+        return out.applied;
+      }),
+    );
+    const uploadMs = ms(t0);
+    const rows = applied.reduce((a, b) => a + b, 0);
+    report('upload-answers', { clients: C, rows, ms: Math.round(uploadMs), rowsPerSec: Math.round(rows / (uploadMs / 1000)), p50: pct(lat.upload!, 50), p99: pct(lat.upload!, 99) });
+  } finally {
+    await app.close();
+  }
+  console.log(`goals: request list for ${N} incidents in < 2000 ms (build + one download); answers ≥ 50,000 rows/s`);
+} finally {
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+}
