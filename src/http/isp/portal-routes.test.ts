@@ -71,4 +71,23 @@ describe('ISP portal on fake services', () => {
     assert.doesNotMatch(body, /<script>alert/);
     assert.match(body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
+
+  test('a large textarea upload (beyond the 64 KiB form default) reaches the workflow; ja is the default language', async () => {
+    const { app, tokA } = await twoIspApp();
+    const res = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: tokA }) });
+    const cookie = cookiesOf(res);
+    const ja = await app.inject({ url: '/portal', headers: { cookie } });
+    assert.match(ja.body, /<html lang="ja">/);
+    assert.match(ja.body, /識別依頼/);
+    assert.match(ja.body, /href="\/portal\?lang=en"/);
+    const rows = Array.from({ length: 3000 }, () => `${tid(1, 'isp-a')},identified,${'k'.repeat(40)}`);
+    const big = await app.inject({
+      method: 'POST', url: '/portal/answers', headers: { ...FORM, cookie },
+      payload: form({ _csrf: csrfOf(ja.body), csv: `tracking_id,result,subscriber_key\n${rows.join('\n')}\n` }),
+    });
+    assert.ok(big.payload.length > 0);
+    assert.equal(big.statusCode, 422, 'parsed and judged by the workflow (duplicates), not refused as too large');
+    assert.match(big.body, /duplicate tracking ID/);
+  });
 });
+
