@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerIspClient } from './commands/isp-client.js';
 import { registerServe } from './commands/serve.js';
+import { registerWorkflowCommands } from './commands/workflow-commands.js';
 import { printJson, table } from './output.js';
 
 /** The `cleancenter` command. Parsing and printing only: every action calls a service. */
@@ -33,6 +34,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerDemo(program, deps);
   registerIspClient(program, deps);
   registerServe(program, deps, globals);
+  registerWorkflowCommands(program, deps, globals);
 
   program
     .command('formats')

@@ -1,4 +1,4 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parseCsvRecords } from './csv-records.js';
 import { isTrackingIdShape } from './identifiers.js';
 
 export const ANSWER_RESULTS = ['identified', 'not-found', 'not-our-customer'] as const;
@@ -123,20 +123,19 @@ function jsonRows(text: string): { rows: RawRow[] } | { error: string } {
 }
 
 function csvRows(text: string): { rows: RawRow[] } | { error: string } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 4096 }) as unknown as typeof records;
-  } catch (e) {
-    const line = (e as { lines?: number }).lines;
-    return { error: `CSV cannot be read${line !== undefined ? ` at line ${line}` : ''}: ${(e as Error).message.slice(0, 200)}` };
-  }
-  const header = records[0]?.record.map((h) => h.trim().toLowerCase());
+  const parsed = parseCsvRecords(text);
+  if ('error' in parsed) return { error: `CSV cannot be read at line ${parsed.line}: ${parsed.error}` };
+  const header = parsed.records[0]?.fields.map((h) => h.trim().toLowerCase());
   if (header === undefined || header.join(',') !== ANSWERS_CSV_HEADER.join(',')) {
     return { error: `the first CSV line must be the header ${ANSWERS_CSV_HEADER.join(',')}` };
   }
   return {
-    rows: records.slice(1).map(({ record, info }) =>
-({ row: info.lines, trackingId: record[0]?.trim(), result: record[1]?.trim(), subscriberKey: record[2]?.trim(), extraColumns: record.length > 3 }),
-    ),
+    rows: parsed.records.slice(1).map(({ line, fields }) => ({
+      row: line,
+      trackingId: fields[0]?.trim(),
+      result: fields[1]?.trim(),
+      subscriberKey: fields[2]?.trim(),
+      extraColumns: fields.length > 3,
+    })),
   };
 }

@@ -197,3 +197,9 @@ export async function getRequest(storage: Storage, ispId: string, requestId: str
     }),
   };
 }
+
+/** The ISP a request belongs to (center side only: the CLI exports any ISP's request). */
+export async function requestOwner(storage: Storage, requestId: string): Promise<string | null> {
+  const r = await wdb(storage).selectFrom('identification_requests').select('isp_id').where('request_id', '=', requestId).executeTakeFirst();
+  return r?.isp_id ?? null;
+}
