@@ -43,7 +43,8 @@ test('runIspClientDemo answers from the bundled file and writes staged .eml file
         return { statusCode: res.status, body: await res.text() };
       },
     };
-    const r = await runIspClientDemo({ app, token: TOKEN, outDir: out, start: new Date('2024-07-03T01:00:00Z') });
+    const warnings: string[] = [];
+    const r = await runIspClientDemo({ app, token: TOKEN, outDir: out, start: new Date('2024-07-03T01:00:00Z'), warn: (m) => warnings.push(m) });
     assert.equal(r.pull.identified, 3);
     assert.equal(r.pull.notFound, 1);
     assert.equal(r.answer.applied, 4);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { csvRecords } from './csv-records.js';
 import { parseIp } from '../../domain/ip.js';
 import { matchLease, type Lease } from './lease-match.js';
 import { subscriberFrom, type LookupReject, type SubscriberLookup } from './types.js';
@@ -22,18 +22,11 @@ export function csvLookupFromText(text: string, source: string): SubscriberLooku
   const reject = (line: number | null, reason: string): void => {
     rejects.push({ source, line, reason });
   };
-  const records = parse(text, {
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: 64 * 1024,
-    skip_records_with_error: true,
-    on_skip: (err) => {
-      reject(typeof err?.lines === 'number' ? err.lines : null, `not valid CSV: ${err?.message ?? 'unreadable record'}`);
-      return undefined;
-    },
-  }) as unknown as { record: string[]; info: { lines: number } }[];
+  const records: { record: string[]; info: { lines: number } }[] = [];
+  for (const r of csvRecords(text)) {
+    if ('error' in r) reject(r.line, `not valid CSV: ${r.error}`);
+    else records.push({ record: r.fields, info: { lines: r.line } });
+  }
   const index = new Map<string, Lease[]>();
   const [head, ...rows] = records;
   if (head === undefined) return lookupOver(index, rejects);
