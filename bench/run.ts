@@ -66,3 +66,5 @@ if (only.includes('intake')) {
   console.log('goals: ≥ 100,000 events/s on one core; peak memory flat between sizes.');
   rmSync(join(OUT, 'bench.db'), { force: true });
 }
+
+if (only.includes('resolver')) execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'resolver.ts')], { stdio: 'inherit' });
