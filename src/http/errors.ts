@@ -46,10 +46,13 @@ export function errorHandler(e: FastifyError | Error, req: FastifyRequest, reply
   const t = messages(lang);
   // Page users see the translated text; internals stay in the log.
   const text = code === 'RATE_LIMITED' ? t.rateLimited : code === 'FORBIDDEN' ? t.csrfFailed : code === 'NOT_FOUND' ? t.notFoundBody : t.errorBody;
+  // A signed-out operator or abuse desk gets a way back to the sign-in form.
+  const area = req.url.startsWith('/operator') ? '/operator' : req.url.startsWith('/portal') ? '/portal' : null;
+  const body = code === 'UNAUTHORIZED' && area !== null ? html`<p><a href="${area}">${t.signIn}</a></p>` : html`<p>${text}</p>`;
   void reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(page({ lang, title: code === 'NOT_FOUND' ? t.notFoundTitle : t.errorTitle, path: '/', body: html`<p>${text}</p>` }));
+    .send(page({ lang, title: code === 'NOT_FOUND' ? t.notFoundTitle : t.errorTitle, path: '/', body }));
 }
 
 /** The generic 404 page: identical for every unknown path or tracking ID, so nothing can be learned from it. */

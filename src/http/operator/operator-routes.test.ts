@@ -24,7 +24,9 @@ describe('operator pages on fake services', () => {
     assert.equal(bad.statusCode, 401);
     assert.equal(bad.headers['set-cookie'], undefined);
     for (const url of ['/operator/audit', '/operator/figures', '/operator/isps/new', '/operator/isps/isp-a']) {
-      assert.equal((await app.inject({ url })).statusCode, 401, url);
+      const anon = await app.inject({ url });
+      assert.equal(anon.statusCode, 401, url);
+      assert.match(anon.body, /href="\/operator"/, 'a way back to sign-in');
       assert.equal((await app.inject({ url, headers: { cookie: 'cc_operator=forged' } })).statusCode, 401, url);
     }
     const { cookie } = await signIn(app);
