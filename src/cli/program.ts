@@ -9,6 +9,7 @@ import { registerInit } from './commands/init.js';
 import { registerIspClient } from './commands/isp-client.js';
 import { registerServe } from './commands/serve.js';
 import { registerWorkflowCommands } from './commands/workflow-commands.js';
+import { registerTraceback } from './commands/traceback.js';
 import { printJson, table } from './output.js';
 
 /** The `cleancenter` command. Parsing and printing only: every action calls a service. */
@@ -35,6 +36,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerIspClient(program, deps);
   registerServe(program, deps, globals);
   registerWorkflowCommands(program, deps, globals);
+  registerTraceback(program, deps, globals);
 
   program
     .command('formats')

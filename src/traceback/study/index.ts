@@ -17,3 +17,7 @@ export { readLists, readFeedFile, studyTarget } from './read-lists.js';
 export type { ListFile, ListFileSummary, ReadListsResult } from './read-lists.js';
 export { parseAddressMap } from './address-map.js';
 export { lifetimeOf, studyLifetimes } from './lifetime-input.js';
+export { truthEstimates } from './truth-estimates.js';
+export type { TruthEstimate } from './truth-estimates.js';
+export { blocklistPersistence } from './persistence.js';
+export type { PersistenceRow } from './persistence.js';
