@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliDeps, GlobalOptions, Runtime } from '../deps.js';
@@ -273,6 +274,7 @@ function registerTracebackDemo(tb: Command, deps: CliDeps, globals: () => Global
     .option('--json', 'print as JSON')
     .action(async (o: { dir: string; seed: number; names: number; json?: boolean }) => {
       const { startStudyWorld, compareToTruth } = await import('../../traceback/world/index.js');
+      await mkdir(join(o.dir, 'world'), { recursive: true });
       const world = await startStudyWorld({ seed: o.seed, names: o.names, dir: join(o.dir, 'world') });
       try {
         const f = world.files;
