@@ -18,6 +18,7 @@ if (!file || (mode !== 'baseline' && mode !== 'ingest')) throw new Error('usage:
 
 if (mode === 'baseline') {
   // Reading and parsing only: the floor any intake of this file has to pay.
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
   let bytes = 0;
@@ -28,7 +29,8 @@ if (mode === 'baseline') {
     n++;
   }
   const ms = performance.now() - t0;
-  out({ mode, records: n, events: n, ms, check: bytes });
+  const cpu = process.cpuUsage(c0);
+  out({ mode, records: n, events: n, ms, cpuMs: (cpu.user + cpu.system) / 1000, check: bytes });
 } else {
   const db = dbFile ?? `${file}.db`;
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
@@ -40,11 +42,13 @@ if (mode === 'baseline') {
   const enricher = createEnricher({ geo, asn, isp });
   const storage = await openSqliteStorage(db);
   const setupMs = performance.now() - s0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const s = await ingestFiles({ storage, reader: ccEventsJsonlReader, paths: [file], enricher, rejectsInSummary: 5 });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   await storage.close();
-  out({ mode, records: s.recordsRead, events: s.eventsStored, rejected: s.rejected, ms, setupMs });
+  out({ mode, records: s.recordsRead, events: s.eventsStored, rejected: s.rejected, ms, cpuMs: (cpu.user + cpu.system) / 1000, setupMs });
 }
 
 function out(r: Record<string, unknown>): void {

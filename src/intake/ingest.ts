@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash, randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import type { HoneypotEvent, RejectedRecord } from '../domain/event.js';
@@ -68,7 +68,7 @@ export interface IngestSummary {
   elapsedMs: number;
 }
 
-const DEFAULT_BATCH = 2000;
+const DEFAULT_BATCH = 5000;
 
 /**
  * Reads honeypot files with one reader, enriches and stores the events, keeps every reject, and
@@ -198,7 +198,7 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
  * end of the primary-key index instead of at random places, which keeps large ingests fast.
  */
 export function eventKey(format: string, naturalKey: string, time: string): string {
-  return `${time}|${createHash('sha256').update(format).update('\0').update(naturalKey).digest('base64url').slice(0, 22)}`;
+  return `${time}|${hash('sha256', `${format}\0${naturalKey}`, 'base64url').slice(0, 22)}`;
 }
 
 /**

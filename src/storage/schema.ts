@@ -119,4 +119,4 @@ export interface Storage {
 }
 
 /** Tables written in bulk by ingest. */
-export type BulkTable = 'events' | 'rejects' | 'sample_sightings';
+export type BulkTable = 'events' | 'rejects' | 'samples' | 'sample_sightings';

@@ -113,29 +113,28 @@ async function recordSightings(tx: Tx, storage: Storage, sightings: readonly Sam
     sightingRows.push({ event_key: s.eventKey, sample_key: key, time: s.time, day: s.time.slice(0, 10), url: s.url });
   }
   // Existing samples need no update here: first and last sighting are read from sample_sightings.
-  const created: string[] = [];
-  for (const [key, f] of [...fresh].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const r = await tx
-      .insertInto('samples')
-      .values({
-        sample_key: key,
-        sha256: f.s.sha256,
-        sha1: f.s.sha1,
-        md5: f.s.md5,
-        size: null,
-        binary_present: 0,
-        binary_path: null,
-        first_seen: f.first,
-        last_seen: f.last,
-        first_verdict: null,
-        first_verdict_scanner: null,
-        first_verdict_at: null,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    // Another process may have created it between our look-up and our insert.
-    if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) created.push(key);
-    else existing.add(key);
+  const freshRows = [...fresh]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, f]) => ({
+      sample_key: key,
+      sha256: f.s.sha256,
+      sha1: f.s.sha1,
+      md5: f.s.md5,
+      size: null,
+      binary_present: 0,
+      binary_path: null,
+      first_seen: f.first,
+      last_seen: f.last,
+      first_verdict: null,
+      first_verdict_scanner: null,
+      first_verdict_at: null,
+    }));
+  const inserted = await storage.insertIgnore(tx, 'samples', freshRows);
+  const created = freshRows.map((r) => r.sample_key);
+  if (inserted < created.length) {
+    // Another process created some of these between our look-up and our insert. Which ones cannot
+    // be told from the count; the totals stay right, the new/known split of this batch is approximate.
+    for (const k of created.splice(inserted)) existing.add(k);
   }
   sightingRows.sort(byKey('event_key'));
   await storage.insertIgnore(tx, 'sample_sightings', sightingRows);
