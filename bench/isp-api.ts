@@ -83,6 +83,17 @@ try {
   if (req === undefined) throw new Error('no request was built');
   report('build-weekly-request', { items: req.items.length, ms: Math.round(ms(t0)) });
 
+  // The services alone, without HTTP, so the API's own share of the latency shows.
+  t0 = process.hrtime.bigint();
+  const fetched = await workflow.getRequest(storage, 'bench-net', req.requestId, { publicUrl: 'http://127.0.0.1' });
+  const getMs = ms(t0);
+  t0 = process.hrtime.bigint();
+  const jsonText = workflow.requestToJson(fetched!);
+  const jsonMs = ms(t0);
+  t0 = process.hrtime.bigint();
+  workflow.requestToCsv(fetched!);
+  report('services-only', { getRequestMs: Math.round(getMs), requestToJsonMs: Math.round(jsonMs), requestToCsvMs: Math.round(ms(t0)), jsonMiB: Number((jsonText.length / 2 ** 20).toFixed(1)) });
+
   const app = await buildApp({
     storage,
     services: workflow,
