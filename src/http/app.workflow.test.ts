@@ -154,3 +154,35 @@ dialectTest('http on the real workflow: the user site records visited, downloade
   const none = await app.inject({ url: '/check?ticket=CC-2222-22&lang=en' });
   assert.match(none.body, /No notice with this ticket number is known/);
 });
+
+dialectTest('http on the real workflow: bad uploads are refused whole, with reasons, and change nothing', async (_t, storage) => {
+  const { tokA, reqA } = await world(storage);
+  const app = await buildApp({ storage, services: workflow, config: { publicUrl: 'https://center.example', sessionSecret: SECRET, limits: { answerBytes: 4096 } }, now: () => NOW });
+  const [a1, a2] = reqA.items.map((i) => i.trackingId);
+  assert.ok(a1 !== undefined && a2 !== undefined);
+  const states = async (): Promise<string> => JSON.stringify(await Promise.all([a1, a2].map((t) => workflow.incidentByTrackingId(storage, t))));
+  const before = await states();
+  const csv = (body: string) => app.inject({ method: 'POST', url: '/api/isp/v1/answers', headers: { ...bearer(tokA), 'content-type': 'text/csv' }, payload: body });
+
+  const cases: [string, string | Buffer][] = [
+    ['no header', `${a1},identified,k\n`],
+    ['bad result', `tracking_id,result,subscriber_key\n${a1},maybe,k\n`],
+    ['duplicate', `tracking_id,result,subscriber_key\n${a1},identified,k\n${a1},identified,k\n`],
+    ['guessed id', `tracking_id,result,subscriber_key\nAAAAAAAAAAAAAAAAAAAAAAAA,identified,k\n`],
+    ['unterminated quote', `tracking_id,result,subscriber_key\n"${a1},identified,k\n`],
+    ['non-UTF-8', Buffer.concat([Buffer.from(`tracking_id,result,subscriber_key\n${a1},identified,`), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('\n')])],
+  ];
+  for (const [name, body] of cases) {
+    const res = await csv(body as string);
+    assert.equal(res.statusCode, 422, `${name}: ${res.body}`);
+    const j = res.json() as { applied: number; rejected: { row: number; reason: string }[] };
+    assert.equal(j.applied, 0, name);
+    assert.ok(j.rejected.length > 0 && j.rejected.every((r) => typeof r.row === 'number' && r.reason.length > 0), name);
+  }
+  const badJson = await app.inject({ method: 'POST', url: '/api/isp/v1/answers', headers: { ...bearer(tokA), 'content-type': 'application/json' }, payload: '{"answers":[{"trackingId":1}' });
+  assert.equal(badJson.statusCode, 422);
+  const big = await csv(`tracking_id,result,subscriber_key\n${`${a1},identified,${'k'.repeat(60)}\n`.repeat(100)}`);
+  assert.equal(big.statusCode, 413);
+  assert.equal(big.json().error.code, 'TOO_LARGE');
+  assert.equal(await states(), before);
+});
