@@ -120,8 +120,11 @@ try {
         for (let r = 0; r < R; r++) {
           const list = JSON.parse(await call('list', '/api/isp/v1/requests')) as { requests: { requestId: string }[] };
           const id = encodeURIComponent(list.requests[0]!.requestId);
-          bytes += (await call('json', `/api/isp/v1/requests/${id}?format=json`)).length;
-          bytes += (await call('csv', `/api/isp/v1/requests/${id}?format=csv`)).length;
+          // Awaited first: `bytes += await …` would read bytes before the await and lose other clients' counts.
+          const json = await call('json', `/api/isp/v1/requests/${id}?format=json`);
+          bytes += Buffer.byteLength(json);
+          const csv = await call('csv', `/api/isp/v1/requests/${id}?format=csv`);
+          bytes += Buffer.byteLength(csv);
         }
       }),
     );
