@@ -186,3 +186,16 @@ dialectTest('http on the real workflow: bad uploads are refused whole, with reas
   assert.equal(big.json().error.code, 'TOO_LARGE');
   assert.equal(await states(), before);
 });
+
+dialectTest('http on the real workflow: operator sessions live in the database, shared by two app instances', async (_t, storage) => {
+  const { app } = await world(storage);
+  const second = await buildApp({ storage, services: workflow, config: { publicUrl: 'https://center.example', sessionSecret: SECRET }, now: () => NOW });
+  const login = await app.inject({ method: 'POST', url: '/operator/login', headers: FORM, payload: form({ username: 'alice', password: 'correct horse battery staple' }) });
+  const cookie = cookiesOf(login);
+  const there = await second.inject({ url: '/operator/audit', headers: { cookie } });
+  assert.equal(there.statusCode, 200, 'the other instance knows the session');
+  const csrf = csrfOf(there.body);
+  const out = await second.inject({ method: 'POST', url: '/operator/logout', headers: { ...FORM, cookie }, payload: form({ _csrf: csrf }) });
+  assert.equal(out.statusCode, 303);
+  assert.equal((await app.inject({ url: '/operator/audit', headers: { cookie } })).statusCode, 401, 'signed out everywhere');
+});

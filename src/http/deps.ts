@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
 export interface HttpConfig {
   /** Base URL the center is reached at, without trailing slash; https:// makes cookies Secure. */
   readonly publicUrl: string;
-  /** Signs session cookies. At least 32 characters; never logged. */
+  /** Signs session cookies; processes that share sessions must share it. At least 32 characters; never logged. */
   readonly sessionSecret: string;
   readonly limits?: Partial<HttpLimits>;
   /** Who the center is in X-ARF reports; derived from publicUrl when absent. */
@@ -42,8 +42,11 @@ export interface HttpDeps {
   readonly storage: Storage;
   readonly services: WorkflowServices;
   readonly config: HttpConfig;
-  /** Sessions; in memory when absent. */
-  readonly sessions?: SessionStore;
+  /**
+   * Session stores. Operators default to the workflow's database sessions when the services offer
+   * them (so several serve processes share them), else memory; the ISP portal defaults to memory.
+   */
+  readonly sessions?: { readonly operator?: SessionStore; readonly portal?: SessionStore };
   /** Fastify's logger option: false in tests, a pino options object in `serve`. */
   readonly logger?: boolean | Record<string, unknown>;
   /** The clock, for tests. */

@@ -143,6 +143,10 @@ export interface WorkflowServices {
   incidentByTicket(storage: Storage, ticket: string): Promise<TicketCheck | null>;
   incidentByTrackingId(storage: Storage, trackingId: string): Promise<IncidentView | null>;
   verifyOperator(storage: Storage, username: string, password: string): Promise<boolean>;
+  /** Database-backed operator sessions (shared by every serve process); in-memory sessions are used without them. */
+  createOperatorSession?(storage: Storage, username: string, ttlHours?: number): Promise<{ sessionId: string; username: string; csrfToken: string; expiresAt: string }>;
+  operatorSession?(storage: Storage, sessionId: string): Promise<{ username: string; csrfToken: string; expiresAt: string } | null>;
+  endOperatorSession?(storage: Storage, sessionId: string): Promise<void>;
   listAudit(storage: Storage, opts: { limit?: number }): Promise<readonly AuditEntry[]>;
   workflowFigures(storage: Storage, opts: { ispId?: string; month?: string }): Promise<Figures>;
 }
