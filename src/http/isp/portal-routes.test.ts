@@ -89,5 +89,12 @@ describe('ISP portal on fake services', () => {
     assert.equal(big.statusCode, 422, 'parsed and judged by the workflow (duplicates), not refused as too large');
     assert.match(big.body, /duplicate tracking ID/);
   });
-});
 
+  test('failed token sign-ins are rate-limited per address', async () => {
+    const { app, tokA } = await twoIspApp({ loginFailures: 2 });
+    for (let i = 0; i < 2; i++) assert.equal((await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: `guess-${i}` }) })).statusCode, 401);
+    const blocked = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: tokA }) });
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(blocked.headers['set-cookie'], undefined);
+  });
+});
