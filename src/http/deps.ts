@@ -19,7 +19,7 @@ export interface HttpLimits {
 
 export const DEFAULT_LIMITS: HttpLimits = {
   answerBytes: 32 * 1024 * 1024,
-  answerRows: 500_000,
+  answerRows: 200_000,
   loginFailures: 5,
   loginWindowMs: 15 * 60_000,
   checksPerWindow: 20,
