@@ -78,7 +78,7 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
         toApply.map((a) => ({ upload_id: uploadId as string, incident_id: a.incidentId, result: a.row.result, subscriber_key: a.row.subscriberKey, answered_at: now })),
       );
       await applyToIncidents(tx, uploadId, now);
-      await linkReinfections(tx, uploadId, now);
+      await linkByKey(tx, uploadId, now);
     }
     const tally = { identified: 0, 'not-found': 0, 'not-our-customer': 0 };
     for (const a of toApply) tally[a.row.result]++;
@@ -91,13 +91,14 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
 async function lookUp(tx: WorkflowTx, ispId: string, ids: readonly string[]): Promise<Map<string, { incidentId: string; state: string; subscriberKey: string | null }>> {
   const out = new Map<string, { incidentId: string; state: string; subscriberKey: string | null }>();
   for (const part of chunkRows(ids.map((id) => ({ id })), 5000)) {
+    // The ISP is checked here, not in SQL: with it in the WHERE clause SQLite may walk the ISP's index
+    // instead of the tracking ID's, once per chunk.
     const rows = await tx
       .selectFrom('incidents')
-      .select(['incident_id', 'tracking_id', 'state', 'subscriber_key'])
+      .select(['incident_id', 'tracking_id', 'state', 'subscriber_key', 'isp_id'])
       .where('tracking_id', 'in', part.map((p) => p.id))
-      .where('isp_id', '=', ispId)
       .execute();
-    for (const r of rows) out.set(r.tracking_id, { incidentId: r.incident_id, state: r.state, subscriberKey: r.subscriber_key });
+    for (const r of rows) if (r.isp_id === ispId) out.set(r.tracking_id, { incidentId: r.incident_id, state: r.state, subscriberKey: r.subscriber_key });
   }
   return out;
 }
@@ -111,43 +112,57 @@ async function applyToIncidents(tx: WorkflowTx, uploadId: string, now: string): 
       identified_at = CASE WHEN a.result = 'identified' THEN a.answered_at ELSE incidents.identified_at END,
       not_found_at = CASE WHEN a.result = 'not-found' THEN a.answered_at ELSE incidents.not_found_at END,
       not_our_customer_at = CASE WHEN a.result = 'not-our-customer' THEN a.answered_at ELSE incidents.not_our_customer_at END,
-      first_notice = NULL,
+      first_notice = CASE WHEN a.result = 'identified' THEN 1 ELSE NULL END,
       updated_at = ${now}
     FROM answers a
     WHERE a.upload_id = ${uploadId} AND a.incident_id = incidents.incident_id`.execute(tx);
   await sql`
     INSERT INTO incident_state_log (incident_id, state, at, detail)
     SELECT incident_id, result, answered_at, ${`answer upload ${uploadId}`} FROM answers WHERE upload_id = ${uploadId}`.execute(tx);
-  // A user is new when no other incident of the ISP was identified with the same key before this one.
-  await sql`
-    UPDATE incidents SET first_notice = CASE WHEN EXISTS (
-        SELECT 1 FROM incidents o
-        WHERE o.isp_id = incidents.isp_id AND o.subscriber_key = incidents.subscriber_key AND o.incident_id <> incidents.incident_id
-          AND o.identified_at IS NOT NULL
-          AND (o.identified_at < incidents.identified_at OR (o.identified_at = incidents.identified_at AND o.first_seen < incidents.first_seen)
-               OR (o.identified_at = incidents.identified_at AND o.first_seen = incidents.first_seen AND o.incident_id < incidents.incident_id))
-      ) THEN 0 ELSE 1 END
-    WHERE incident_id IN (SELECT incident_id FROM answers WHERE upload_id = ${uploadId} AND result = 'identified')`.execute(tx);
 }
 
-/** A key seen again after its earlier incident was completed or remediated: that one was reinfected. */
-async function linkReinfections(tx: WorkflowTx, uploadId: string, now: string): Promise<void> {
-  const links = await tx
+/**
+ * Incidents sharing a key with an incident of this upload: the user was met before. An incident
+ * is a first-time one unless another incident with its key was identified earlier (ties broken by
+ * first sighting, then id). An earlier incident that was completed or remediated was reinfected.
+ */
+async function linkByKey(tx: WorkflowTx, uploadId: string, now: string): Promise<void> {
+  const pairs = await tx
     .selectFrom('answers as a')
     .innerJoin('incidents as n', 'n.incident_id', 'a.incident_id')
     .innerJoin('incidents as o', (j) => j.onRef('o.isp_id', '=', 'n.isp_id').onRef('o.subscriber_key', '=', 'n.subscriber_key').onRef('o.incident_id', '<>', 'n.incident_id'))
-    .select(['o.incident_id as oldId', 'n.incident_id as newId', 'n.first_seen as firstSeen', 'n.previous_incident_id as previous'])
+    .select([
+      'n.incident_id as newId',
+      'n.first_seen as newFirst',
+      'n.identified_at as newIdentified',
+      'n.previous_incident_id as previous',
+      'o.incident_id as oldId',
+      'o.first_seen as oldFirst',
+      'o.identified_at as oldIdentified',
+      'o.state as oldState',
+    ])
     .where('a.upload_id', '=', uploadId)
     .where('a.result', '=', 'identified')
-    .where('o.state', 'in', ['completed', 'remediated'])
-    .whereRef('o.first_seen', '<', 'n.first_seen')
     .execute();
-  const done = new Set<string>();
-  for (const l of links) {
-    if (done.has(l.oldId)) continue;
-    done.add(l.oldId);
-    await tx.updateTable('incidents').set({ state: 'reinfected', reinfected_at: l.firstSeen, updated_at: now }).where('incident_id', '=', l.oldId).execute();
-    await tx.insertInto('incident_state_log').values({ incident_id: l.oldId, state: 'reinfected', at: l.firstSeen, detail: `same subscriber key in incident ${l.newId}` }).execute();
-    if (l.previous === null) await tx.updateTable('incidents').set({ previous_incident_id: l.oldId }).where('incident_id', '=', l.newId).execute();
+  const repeat = new Set<string>();
+  const reinfected = new Map<string, { newId: string; at: string; previous: string | null }>();
+  for (const p of pairs) {
+    if (p.oldIdentified !== null && p.newIdentified !== null) {
+      const earlier =
+        p.oldIdentified < p.newIdentified ||
+        (p.oldIdentified === p.newIdentified && (p.oldFirst < p.newFirst || (p.oldFirst === p.newFirst && p.oldId < p.newId)));
+      if (earlier) repeat.add(p.newId);
+    }
+    if ((p.oldState === 'completed' || p.oldState === 'remediated') && p.oldFirst < p.newFirst && !reinfected.has(p.oldId)) {
+      reinfected.set(p.oldId, { newId: p.newId, at: p.newFirst, previous: p.previous });
+    }
+  }
+  for (const part of chunkRows([...repeat].map((id) => ({ id })), 5000)) {
+    await tx.updateTable('incidents').set({ first_notice: 0 }).where('incident_id', 'in', part.map((p) => p.id)).execute();
+  }
+  for (const [oldId, r] of reinfected) {
+    await tx.updateTable('incidents').set({ state: 'reinfected', reinfected_at: r.at, updated_at: now }).where('incident_id', '=', oldId).execute();
+    await tx.insertInto('incident_state_log').values({ incident_id: oldId, state: 'reinfected', at: r.at, detail: `same subscriber key in incident ${r.newId}` }).execute();
+    if (r.previous === null) await tx.updateTable('incidents').set({ previous_incident_id: oldId }).where('incident_id', '=', r.newId).execute();
   }
 }

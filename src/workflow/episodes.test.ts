@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { attackKey, groupSightings, summarise, type Sighting } from './episodes.js';
 
 const DAY = 86_400_000;
-const s = (time: string, over: Partial<Sighting> = {}): Sighting => ({ time, srcPort: 40001, dstPort: 445, stage: 'exploit', vulnerability: null, botName: null, ...over });
+const s = (time: string, over: Partial<Sighting> = {}): Sighting => ({ time, srcPort: 40001, dstPort: 445, dstIp: '203.0.113.1', protocol: 'smb', stage: 'exploit', vulnerability: null, botName: null, ...over });
 
 test('a gap longer than the limit starts a new episode; equal to the limit does not', () => {
   const g = groupSightings([s('2024-05-01T00:00:00.000Z'), s('2024-05-08T00:00:00.000Z'), s('2024-05-15T00:00:00.001Z')], [], 7 * DAY);
@@ -36,5 +36,6 @@ test('summary: attacks counted once per (ports, minute); strongest stage; sorted
   assert.equal(sum.strongestStage, 'download');
   assert.deepEqual(sum.vulnerabilities, ['MS04-011', 'MS08-067']);
   assert.deepEqual(sum.botNames, ['Demo.Bot.A', 'Demo.Bot.B']);
+  assert.deepEqual(sum.observations.map((o) => [o[0], o[1]]), [['2024-05-01T10:00:01.000Z', 40001], ['2024-05-01T10:05:00.000Z', 40001], ['2024-05-01T10:05:00.000Z', 40002]]);
   assert.equal(attackKey('2024-05-01T10:00:59.999Z', null, 445), ':445:2024-05-01T10:00');
 });

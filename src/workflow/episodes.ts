@@ -5,6 +5,8 @@ export interface Sighting {
   readonly time: string;
   readonly srcPort: number | null;
   readonly dstPort: number | null;
+  readonly dstIp: string | null;
+  readonly protocol: string;
   readonly stage: string;
   readonly vulnerability: string | null;
   /** Signature name when a scanner knew the sample, else a hash prefix; null without a sample. */
@@ -27,7 +29,12 @@ export interface EpisodeSummary {
   readonly vulnerabilities: string[];
   readonly botNames: string[];
   readonly strongestStage: string;
+  /** One per attack (its first event), oldest first. */
+  readonly observations: ObservationTuple[];
 }
+
+/** [time, srcPort, dstIp, dstPort, protocol]: compact, as stored on the incident. */
+export type ObservationTuple = [string, number | null, string | null, number | null, string];
 
 export interface Grouping {
   /** Known incidents that received sightings, summarised over all of them. */
@@ -88,12 +95,17 @@ export function summarise(items: readonly Sighting[]): EpisodeSummary {
   let last = first;
   let strongest = 0;
   const attacks = new Set<string>();
+  const observations: ObservationTuple[] = [];
   const vulns = new Set<string>();
   const bots = new Set<string>();
   for (const s of items) {
     if (s.time < first) first = s.time;
     if (s.time > last) last = s.time;
-    attacks.add(attackKey(s.time, s.srcPort, s.dstPort));
+    const key = attackKey(s.time, s.srcPort, s.dstPort);
+    if (!attacks.has(key)) {
+      attacks.add(key);
+      observations.push([s.time, s.srcPort, s.dstIp, s.dstPort, s.protocol]);
+    }
     if (s.vulnerability !== null) vulns.add(s.vulnerability);
     if (s.botName !== null) bots.add(s.botName);
     if (isStage(s.stage)) strongest = Math.max(strongest, stageStrength(s.stage));
@@ -105,5 +117,6 @@ export function summarise(items: readonly Sighting[]): EpisodeSummary {
     vulnerabilities: [...vulns].sort(),
     botNames: [...bots].sort(),
     strongestStage: STAGES[strongest] ?? 'connect',
+    observations: observations.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
   };
 }

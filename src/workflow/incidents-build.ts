@@ -1,6 +1,6 @@
 import { isClosed, isIncidentState, mayRemediate, type IncidentState } from '../domain/incident-state.js';
 import type { Storage } from '../storage/schema.js';
-import { wdb, type WorkflowTx } from '../storage/repositories/workflow-tables.js';
+import { insertMany, wdb, type IncidentsTable, type WorkflowTx } from '../storage/repositories/workflow-tables.js';
 import { chunkRows } from '../storage/repositories/batch.js';
 import { groupSightings, type EpisodeSummary, type KnownIncident, type Sighting } from './episodes.js';
 import { newId, newTicket, newTrackingId } from './identifiers.js';
@@ -85,6 +85,7 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
           list.push(k);
           knownByIp.set(k.src_ip, list);
         }
+        const fresh: IncidentsTable[] = [];
         for (const ip of chunk) {
           counts.sources++;
           const mine = knownByIp.get(ip) ?? [];
@@ -105,6 +106,7 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
                 vulnerabilities: JSON.stringify(s.vulnerabilities),
                 bot_names: JSON.stringify(s.botNames),
                 strongest_stage: s.strongestStage,
+                observations: JSON.stringify(s.observations),
                 updated_at: now,
               })
               .where('incident_id', '=', k.incident_id)
@@ -115,8 +117,7 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
           for (const s of g.fresh) {
             // The latest incident of this source that ended before this run began: this is its reinfection.
             const before = [...mine].reverse().find((k) => k.first_seen < s.firstSeen && isClosed(k.state as IncidentState) && k.state !== 'reinfected');
-            const incidentId = newId('inc');
-            await insertIncident(tx, { incidentId, ispId, eventIsp, ip, episode: ++episode, summary: s, now, previous: before?.incident_id ?? null });
+            fresh.push(incidentRow({ incidentId: newId('inc'), ispId, eventIsp, ip, episode: ++episode, summary: s, now, previous: before?.incident_id ?? null }));
             counts.created++;
             if (before !== undefined) {
               await setState(tx, before.incident_id, 'reinfected', s.firstSeen, now, `new activity ${s.firstSeen} from the same source`);
@@ -125,6 +126,7 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
             }
           }
         }
+        await insertIncidents(storage, tx, fresh, now);
       }
     }
 
@@ -141,14 +143,15 @@ function closedAt(k: { state: string; completed_at: string | null; remediated_at
   return k.completed_at ?? k.remediated_at ?? k.reinfected_at;
 }
 
-function changed(k: { first_seen: string; last_seen: string; attack_count: number; vulnerabilities: string; bot_names: string; strongest_stage: string }, s: EpisodeSummary): boolean {
+function changed(k: { first_seen: string; last_seen: string; attack_count: number; vulnerabilities: string; bot_names: string; strongest_stage: string; observations: string }, s: EpisodeSummary): boolean {
   return (
     k.first_seen !== s.firstSeen ||
     k.last_seen !== s.lastSeen ||
     Number(k.attack_count) !== s.attackCount ||
     k.vulnerabilities !== JSON.stringify(s.vulnerabilities) ||
     k.bot_names !== JSON.stringify(s.botNames) ||
-    k.strongest_stage !== s.strongestStage
+    k.strongest_stage !== s.strongestStage ||
+    k.observations !== JSON.stringify(s.observations)
   );
 }
 
@@ -156,7 +159,7 @@ async function loadSightings(tx: WorkflowTx, eventIsp: string, ips: readonly str
   const rows = await tx
     .selectFrom('events as e')
     .leftJoin('sample_sightings as ss', 'ss.event_key', 'e.event_key')
-    .select(['e.src_ip', 'e.time', 'e.src_port', 'e.dst_port', 'e.stage', 'e.vulnerability', 'e.sample_sha256', 'e.sample_sha1', 'e.sample_md5', 'ss.sample_key'])
+    .select(['e.src_ip', 'e.time', 'e.src_port', 'e.dst_port', 'e.dst_ip', 'e.protocol', 'e.stage', 'e.vulnerability', 'e.sample_sha256', 'e.sample_sha1', 'e.sample_md5', 'ss.sample_key'])
     .where('e.isp', '=', eventIsp)
     .where('e.src_ip', 'in', ips)
     .orderBy('e.src_ip')
@@ -181,7 +184,7 @@ async function loadSightings(tx: WorkflowTx, eventIsp: string, ips: readonly str
     const botName = (r.sample_key !== null ? signature.get(r.sample_key) : undefined) ?? hash;
     let list = out.get(r.src_ip);
     if (list === undefined) out.set(r.src_ip, (list = []));
-    list.push({ time: r.time, srcPort: r.src_port, dstPort: r.dst_port, stage: r.stage, vulnerability: r.vulnerability, botName });
+    list.push({ time: r.time, srcPort: r.src_port, dstPort: r.dst_port, dstIp: r.dst_ip, protocol: r.protocol, stage: r.stage, vulnerability: r.vulnerability, botName });
   }
   return out;
 }
@@ -197,52 +200,73 @@ interface NewIncident {
   readonly previous: string | null;
 }
 
-async function insertIncident(tx: WorkflowTx, n: NewIncident): Promise<void> {
-  // A 30-bit ticket collides now and then among many incidents; draw again until it is free.
-  let ticket = newTicket();
-  for (let i = 0; i < 20; i++) {
-    const taken = await tx.selectFrom('incidents').select('incident_id').where('ticket', '=', ticket).executeTakeFirst();
-    if (taken === undefined) break;
-    ticket = newTicket();
-  }
+function incidentRow(n: NewIncident): IncidentsTable {
   const s = n.summary;
-  await tx
-    .insertInto('incidents')
-    .values({
-      incident_id: n.incidentId,
-      tracking_id: newTrackingId(),
-      ticket,
-      isp_id: n.ispId,
-      event_isp: n.eventIsp,
-      src_ip: n.ip,
-      episode: n.episode,
-      first_seen: s.firstSeen,
-      last_seen: s.lastSeen,
-      attack_count: s.attackCount,
-      vulnerabilities: JSON.stringify(s.vulnerabilities),
-      bot_names: JSON.stringify(s.botNames),
-      strongest_stage: s.strongestStage,
-      state: 'detected',
-      subscriber_key: null,
-      first_notice: null,
-      previous_incident_id: n.previous,
-      requested_until: null,
-      detected_at: n.now,
-      requested_at: null,
-      identified_at: null,
-      not_found_at: null,
-      not_our_customer_at: null,
-      notified_at: null,
-      notice_stage: 0,
-      visited_at: null,
-      downloaded_at: null,
-      completed_at: null,
-      remediated_at: null,
-      reinfected_at: null,
-      updated_at: n.now,
-    })
-    .execute();
-  await tx.insertInto('incident_state_log').values({ incident_id: n.incidentId, state: 'detected', at: n.now, detail: `episode ${n.episode}, first seen ${s.firstSeen}` }).execute();
+  return {
+    incident_id: n.incidentId,
+    tracking_id: newTrackingId(),
+    ticket: '',
+    isp_id: n.ispId,
+    event_isp: n.eventIsp,
+    src_ip: n.ip,
+    episode: n.episode,
+    first_seen: s.firstSeen,
+    last_seen: s.lastSeen,
+    attack_count: s.attackCount,
+    vulnerabilities: JSON.stringify(s.vulnerabilities),
+    bot_names: JSON.stringify(s.botNames),
+    strongest_stage: s.strongestStage,
+    observations: JSON.stringify(s.observations),
+    state: 'detected',
+    subscriber_key: null,
+    first_notice: null,
+    previous_incident_id: n.previous,
+    requested_until: null,
+    detected_at: n.now,
+    requested_at: null,
+    identified_at: null,
+    not_found_at: null,
+    not_our_customer_at: null,
+    notified_at: null,
+    notice_stage: 0,
+    visited_at: null,
+    downloaded_at: null,
+    completed_at: null,
+    remediated_at: null,
+    reinfected_at: null,
+    updated_at: n.now,
+  };
+}
+
+/** Inserts new incidents in bulk, each with a ticket no other incident holds. */
+async function insertIncidents(storage: Storage, tx: WorkflowTx, rows: IncidentsTable[], now: string): Promise<void> {
+  if (rows.length === 0) return;
+  // A 30-bit ticket collides now and then among many incidents: draw again until every one is free.
+  const taken = new Set<string>();
+  let open = rows;
+  for (let round = 0; open.length > 0; round++) {
+    if (round > 50) throw new Error('no free ticket numbers left');
+    for (const r of open) {
+      do r.ticket = newTicket();
+      while (taken.has(r.ticket));
+      taken.add(r.ticket);
+    }
+    const clash = new Set<string>();
+    for (const part of chunkRows(open.map((r) => ({ t: r.ticket })), 5000)) {
+      const hits = await tx.selectFrom('incidents').select('ticket').where('ticket', 'in', part.map((p) => p.t)).execute();
+      for (const h of hits) clash.add(h.ticket);
+    }
+    open = open.filter((r) => clash.has(r.ticket));
+  }
+  const inserted = await insertMany(storage, tx, 'incidents', rows);
+  // insertIgnore skips a row on any unique clash; only a concurrent builder could cause one here.
+  if (inserted !== rows.length) throw new Error(`incident insert clashed with a concurrent build (${rows.length - inserted} rows); run incidents build again`);
+  await insertMany(
+    storage,
+    tx,
+    'incident_state_log',
+    rows.map((r) => ({ incident_id: r.incident_id, state: 'detected', at: now, detail: `episode ${r.episode}, first seen ${r.first_seen}` })),
+  );
 }
 
 /** Moves an incident to a state, stamps the state's time and logs the step. */

@@ -45,11 +45,11 @@ export async function recordNotices(storage: Storage, ispId: string, notices: re
     for (const part of chunkRows(clean.map((c) => ({ id: c.trackingId })), 5000)) {
       const rows = await tx
         .selectFrom('incidents')
-        .select(['incident_id', 'tracking_id', 'state', 'notice_stage', 'notified_at'])
-        .where('isp_id', '=', ispId)
+        .select(['incident_id', 'tracking_id', 'state', 'notice_stage', 'notified_at', 'isp_id'])
         .where('tracking_id', 'in', part.map((p) => p.id))
         .execute();
-      for (const r of rows) known.set(r.tracking_id, { incidentId: r.incident_id, state: r.state, stage: Number(r.notice_stage), notifiedAt: r.notified_at });
+      // Another ISP's incident reads as unknown.
+      for (const r of rows) if (r.isp_id === ispId) known.set(r.tracking_id, { incidentId: r.incident_id, state: r.state, stage: Number(r.notice_stage), notifiedAt: r.notified_at });
     }
     for (const c of clean) {
       const k = known.get(c.trackingId);

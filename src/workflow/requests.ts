@@ -1,6 +1,6 @@
 import type { Storage } from '../storage/schema.js';
-import { insertMany, wdb } from '../storage/repositories/workflow-tables.js';
-import { attackKey } from './episodes.js';
+import { wdb } from '../storage/repositories/workflow-tables.js';
+import type { ObservationTuple } from './episodes.js';
 import { newId } from './identifiers.js';
 import { isoWeek } from './iso-week.js';
 
@@ -68,22 +68,31 @@ export async function buildWeeklyRequests(
   const built: { ispId: string; requestId: string }[] = [];
   for (const { id: ispId } of isps) {
     const requestId = await db.transaction().execute(async (tx) => {
-      const due = await tx
-        .selectFrom('incidents')
-        .select(['incident_id', 'last_seen'])
-        .where('isp_id', '=', ispId)
-        .where((eb) =>
-          eb.or([
-            eb('state', '=', 'detected'),
-            eb.and([eb('state', 'in', ['requested', 'not-found']), eb('last_seen', '>', eb.ref('requested_until'))]),
-          ]),
-        )
-        .orderBy('first_seen')
-        .execute();
-      if (due.length === 0) return null;
       const id = newId('req');
-      await tx.insertInto('identification_requests').values({ request_id: id, isp_id: ispId, week, created_at: at, item_count: due.length }).execute();
-      await insertMany(storage, tx, 'request_items', due.map((d) => ({ request_id: id, incident_id: d.incident_id, observed_until: d.last_seen })));
+      // Set-based from here on: 100,000 incidents take a handful of statements, not 100,000 round trips.
+      await tx.insertInto('identification_requests').values({ request_id: id, isp_id: ispId, week, created_at: at, item_count: 0 }).execute();
+      const added = await tx
+        .insertInto('request_items')
+        .columns(['request_id', 'incident_id', 'observed_until'])
+        .expression(
+          tx
+            .selectFrom('incidents')
+            .select((eb) => [eb.val(id).as('request_id'), 'incident_id', 'last_seen'])
+            .where('isp_id', '=', ispId)
+            .where((eb) =>
+              eb.or([
+                eb('state', '=', 'detected'),
+                eb.and([eb('state', 'in', ['requested', 'not-found']), eb('last_seen', '>', eb.ref('requested_until'))]),
+              ]),
+            ),
+        )
+        .executeTakeFirst();
+      const count = Number(added.numInsertedOrUpdatedRows ?? 0n);
+      if (count === 0) {
+        await tx.deleteFrom('identification_requests').where('request_id', '=', id).execute();
+        return null;
+      }
+      await tx.updateTable('identification_requests').set({ item_count: count }).where('request_id', '=', id).execute();
       const items = tx.selectFrom('request_items').select('incident_id').where('request_id', '=', id);
       await tx
         .updateTable('incidents')
@@ -140,62 +149,34 @@ export async function getRequest(storage: Storage, ispId: string, requestId: str
   const db = wdb(storage);
   const req = await db.selectFrom('identification_requests').selectAll().where('request_id', '=', requestId).where('isp_id', '=', ispId).executeTakeFirst();
   if (req === undefined) return null;
-  const incidents = await db
+  const rows = await db
     .selectFrom('request_items as ri')
     .innerJoin('incidents as i', 'i.incident_id', 'ri.incident_id')
-    .select(['i.incident_id', 'i.tracking_id', 'i.ticket', 'i.src_ip', 'i.first_seen', 'ri.observed_until', 'i.attack_count', 'i.bot_names', 'i.vulnerabilities'])
+    .select(['i.tracking_id', 'i.ticket', 'i.src_ip', 'i.first_seen', 'ri.observed_until', 'i.attack_count', 'i.bot_names', 'i.vulnerabilities', 'i.observations'])
     .where('ri.request_id', '=', requestId)
-    .orderBy('i.first_seen')
-    .orderBy('i.incident_id')
     .execute();
-  const events = await db
-    .selectFrom('request_items as ri')
-    .innerJoin('incidents as i', 'i.incident_id', 'ri.incident_id')
-    .innerJoin('events as e', (j) =>
-      j.onRef('e.isp', '=', 'i.event_isp').onRef('e.src_ip', '=', 'i.src_ip').onRef('e.time', '>=', 'i.first_seen').onRef('e.time', '<=', 'ri.observed_until'),
-    )
-    .select(['ri.incident_id', 'e.time', 'e.src_port', 'e.dst_ip', 'e.dst_port', 'e.protocol'])
-    .where('ri.request_id', '=', requestId)
-    .orderBy('ri.incident_id')
-    .orderBy('e.time')
-    .execute();
-  const byIncident = new Map<string, Observation[]>();
-  let seen = new Set<string>();
-  let lastIncident = '';
-  for (const e of events) {
-    if (e.incident_id !== lastIncident) {
-      lastIncident = e.incident_id;
-      seen = new Set();
-    }
-    const k = attackKey(e.time, e.src_port, e.dst_port);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    let list = byIncident.get(e.incident_id);
-    if (list === undefined) byIncident.set(e.incident_id, (list = []));
-    list.push({ time: e.time, srcPort: e.src_port, dstIp: e.dst_ip, dstPort: e.dst_port, protocol: e.protocol });
-  }
   const base = options.publicUrl ?? '';
-  return {
-    requestId: req.request_id,
-    isp: req.isp_id,
-    week: req.week,
-    createdAt: req.created_at,
-    items: incidents.map((i) => {
-      const observations = byIncident.get(i.incident_id) ?? [];
-      return {
-        trackingId: i.tracking_id,
-        ticket: i.ticket,
-        srcIp: i.src_ip,
-        firstSeen: i.first_seen,
-        lastSeen: i.observed_until,
-        attackCount: observations.length > 0 ? observations.length : Number(i.attack_count),
-        botNames: JSON.parse(i.bot_names) as string[],
-        vulnerabilities: JSON.parse(i.vulnerabilities) as string[],
-        trackingUrl: `${base}/t/${i.tracking_id}`,
-        observations,
-      };
-    }),
-  };
+  const items: RequestItem[] = rows.map((i) => {
+    // Observations up to the request's cut: activity after it belongs to a later request.
+    const observations: Observation[] = [];
+    for (const [time, srcPort, dstIp, dstPort, protocol] of JSON.parse(i.observations) as ObservationTuple[]) {
+      if (time <= i.observed_until) observations.push({ time, srcPort, dstIp, dstPort, protocol });
+    }
+    return {
+      trackingId: i.tracking_id,
+      ticket: i.ticket,
+      srcIp: i.src_ip,
+      firstSeen: i.first_seen,
+      lastSeen: i.observed_until,
+      attackCount: observations.length > 0 ? observations.length : Number(i.attack_count),
+      botNames: JSON.parse(i.bot_names) as string[],
+      vulnerabilities: JSON.parse(i.vulnerabilities) as string[],
+      trackingUrl: `${base}/t/${i.tracking_id}`,
+      observations,
+    };
+  });
+  items.sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : a.trackingId < b.trackingId ? -1 : 1));
+  return { requestId: req.request_id, isp: req.isp_id, week: req.week, createdAt: req.created_at, items };
 }
 
 /** The ISP a request belongs to (center side only: the CLI exports any ISP's request). */

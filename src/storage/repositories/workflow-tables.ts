@@ -35,6 +35,8 @@ export interface IncidentsTable {
   vulnerabilities: string;
   bot_names: string;
   strongest_stage: string;
+  /** JSON array of [time, srcPort, dstIp, dstPort, protocol], one per attack, oldest first. */
+  observations: string;
   state: string;
   subscriber_key: string | null;
   first_notice: number | null;

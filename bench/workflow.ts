@@ -1,0 +1,137 @@
+/**
+ * Workflow benchmark (issue 3 item 9, service level; the HTTP p99 part is bench/isp-api.ts).
+ * Generates N incidents for one ISP (3 events each) directly in a SQLite file, then per run, on a
+ * fresh copy of that file:
+ *   - buildWeeklyRequests for the ISP + requestToJson + requestToCsv   (goal: < 2 s for 100,000)
+ *   - applyAnswerUpload of N CSV answer rows                           (goal: ≥ 50,000 rows/s)
+ * Prints the median of --runs runs (default 3).
+ *   node --import tsx bench/workflow.ts [--incidents 100000] [--runs 3]
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { openSqliteStorage } from '../src/storage/dialects/sqlite.js';
+import type { EventsTable, Storage } from '../src/storage/schema.js';
+import { insertMany, wdb, type IncidentsTable } from '../src/storage/repositories/workflow-tables.js';
+import { applyAnswerUpload, buildWeeklyRequests, createIsp, requestToCsv, requestToJson } from '../src/workflow/index.js';
+import { TICKET_ALPHABET } from '../src/workflow/identifiers.js';
+
+const args = parseArgs({ options: { incidents: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } }).values;
+const N = Math.min(Math.max(1, Number(args.incidents)), 2_000_000);
+const RUNS = Math.min(Math.max(1, Number(args.runs)), 20);
+const ISP = 'Bench Net';
+const dir = mkdtempSync(join(tmpdir(), 'cc-bench-wf-'));
+const template = join(dir, 'template.db');
+
+function ip(n: number): string {
+  return `2001:db8:${((n >>> 16) & 0xffff).toString(16)}:${(n & 0xffff).toString(16)}::1`;
+}
+
+async function generate(storage: Storage): Promise<void> {
+  await createIsp(storage, { id: 'bench-net', name: ISP, prefixes: ['2001:db8::/32'] }, 'bench');
+  const base = Date.parse('2024-05-01T00:00:00.000Z');
+  const now = new Date().toISOString();
+  const CHUNK = 10_000;
+  for (let start = 0; start < N; start += CHUNK) {
+    const events: EventsTable[] = [];
+    const incidents: IncidentsTable[] = [];
+    for (let n = start; n < Math.min(N, start + CHUNK); n++) {
+      const src = ip(n);
+      const times: string[] = [];
+      const observations: [string, number, string, number, string][] = [];
+      for (let k = 0; k < 3; k++) {
+        const time = new Date(base + (n % 600_000) * 1000 + k * 3_600_000).toISOString();
+        times.push(time);
+        observations.push([time, 40000 + k, '2001:db8:ffff::1', 445, 'smb']);
+        events.push({
+          event_key: `b${n}:${k}`, format: 'bench', sensor: 'hp', time, day: time.slice(0, 10), src_ip: src, src_port: 40000 + k, src_v4_block: null,
+          dst_ip: '2001:db8:ffff::1', dst_port: 445, protocol: 'smb', stage: 'exploit', vulnerability: 'MS08-067', vulnerability_raw: null,
+          sample_md5: null, sample_sha1: null, sample_sha256: null, sample_url: null, country: 'ZZ', asn: 64500, isp: ISP, ptr: null,
+          source_file: 'bench', source_line: n * 3 + k, source_row: null, import_id: 'bench',
+        });
+      }
+      incidents.push({
+        incident_id: `inc_${n}`, tracking_id: randomBytes(18).toString('base64url'), ticket: ticketOf(n),
+        isp_id: 'bench-net', event_isp: ISP, src_ip: src, episode: 1, first_seen: times[0] as string, last_seen: times[2] as string, attack_count: 3,
+        vulnerabilities: '["MS08-067"]', bot_names: '["Bench.Bot"]', strongest_stage: 'exploit', observations: JSON.stringify(observations), state: 'detected', subscriber_key: null,
+        first_notice: null, previous_incident_id: null, requested_until: null, detected_at: now, requested_at: null, identified_at: null,
+        not_found_at: null, not_our_customer_at: null, notified_at: null, notice_stage: 0, visited_at: null, downloaded_at: null,
+        completed_at: null, remediated_at: null, reinfected_at: null, updated_at: now,
+      });
+    }
+    await wdb(storage).transaction().execute(async (tx) => {
+      await storage.insertIgnore(tx as never, 'events', events);
+      await insertMany(storage, tx, 'incidents', incidents);
+    });
+  }
+}
+
+/** A distinct ticket per n: n written in the ticket alphabet, six digits. */
+function ticketOf(n: number): string {
+  let s = '';
+  for (let i = 0, v = n; i < 6; i++, v = Math.floor(v / 32)) s = (TICKET_ALPHABET[v % 32] as string) + s;
+  return `CC-${s.slice(0, 4)}-${s.slice(4)}`;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+
+try {
+  process.stderr.write(`generating ${N} incidents (${3 * N} events)… `);
+  const g0 = performance.now();
+  const seed = await openSqliteStorage(template);
+  await generate(seed);
+  await seed.close();
+  // Keeps the generated database for a closer look (profiling, EXPLAIN).
+  if (process.env.BENCH_KEEP !== undefined) copyFileSync(template, process.env.BENCH_KEEP);
+  process.stderr.write(`${((performance.now() - g0) / 1000).toFixed(1)} s\n`);
+
+  const build: number[] = [];
+  const json: number[] = [];
+  const csv: number[] = [];
+  const answers: number[] = [];
+  let sizes = { json: 0, csv: 0, items: 0, applied: 0 };
+  for (let run = 0; run < RUNS; run++) {
+    const file = join(dir, `run-${run}.db`);
+    copyFileSync(template, file);
+    const storage = await openSqliteStorage(file);
+    try {
+      const t0 = performance.now();
+      const [req] = await buildWeeklyRequests(storage, { ispId: 'bench-net', publicUrl: 'https://center.example' });
+      const t1 = performance.now();
+      if (req === undefined) throw new Error('no request built');
+      const j = requestToJson(req);
+      const t2 = performance.now();
+      const c = requestToCsv(req);
+      const t3 = performance.now();
+      build.push(t1 - t0);
+      json.push(t2 - t1);
+      csv.push(t3 - t2);
+      const body = `tracking_id,result,subscriber_key\n${req.items.map((it, i) => `${it.trackingId},${i % 10 === 9 ? 'not-found,' : `identified,key-${i % 70_000}`}`).join('\n')}\n`;
+      const t4 = performance.now();
+      const r = await applyAnswerUpload(storage, 'bench-net', { body, contentType: 'text/csv', maxRows: N + 1, maxBytes: 1 << 30 }, 'bench');
+      const t5 = performance.now();
+      if (!r.ok) throw new Error(`upload rejected: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+      answers.push(t5 - t4);
+      sizes = { json: j.length, csv: c.length, items: req.items.length, applied: r.applied };
+    } finally {
+      await storage.close();
+      rmSync(file, { force: true });
+      rmSync(`${file}-wal`, { force: true });
+      rmSync(`${file}-shm`, { force: true });
+    }
+  }
+  const b = median(build);
+  const jm = median(json);
+  const cm = median(csv);
+  const a = median(answers);
+  console.log(`workflow benchmark, SQLite, ${N} incidents, median of ${RUNS}`);
+  console.log(`  buildWeeklyRequests (${sizes.items} items, ${3 * sizes.items} observations): ${b.toFixed(0)} ms`);
+  console.log(`  requestToJson (${(sizes.json / 2 ** 20).toFixed(1)} MiB): ${jm.toFixed(0)} ms; requestToCsv (${(sizes.csv / 2 ** 20).toFixed(1)} MiB): ${cm.toFixed(0)} ms`);
+  console.log(`  build + JSON + CSV: ${(b + jm + cm).toFixed(0)} ms (goal < 2000 ms for 100,000)`);
+  console.log(`  applyAnswerUpload ${sizes.applied} rows: ${a.toFixed(0)} ms = ${Math.round(sizes.applied / (a / 1000))} rows/s (goal ≥ 50,000)`);
+  console.log(JSON.stringify({ incidents: N, runs: RUNS, buildMs: Math.round(b), jsonMs: Math.round(jm), csvMs: Math.round(cm), answersMs: Math.round(a), answersRowsPerSecond: Math.round(sizes.applied / (a / 1000)) }));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
