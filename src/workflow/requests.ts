@@ -156,6 +156,13 @@ export async function getRequest(storage: Storage, ispId: string, requestId: str
     .where('ri.request_id', '=', requestId)
     .execute();
   const base = options.publicUrl ?? '';
+  // Most incidents share a handful of bot-name and vulnerability lists: parse each text once.
+  const lists = new Map<string, string[]>();
+  const list = (text: string): string[] => {
+    let v = lists.get(text);
+    if (v === undefined) lists.set(text, (v = JSON.parse(text) as string[]));
+    return v;
+  };
   const items: RequestItem[] = rows.map((i) => {
     // Observations up to the request's cut: activity after it belongs to a later request.
     const observations: Observation[] = [];
@@ -169,8 +176,8 @@ export async function getRequest(storage: Storage, ispId: string, requestId: str
       firstSeen: i.first_seen,
       lastSeen: i.observed_until,
       attackCount: observations.length > 0 ? observations.length : Number(i.attack_count),
-      botNames: JSON.parse(i.bot_names) as string[],
-      vulnerabilities: JSON.parse(i.vulnerabilities) as string[],
+      botNames: list(i.bot_names),
+      vulnerabilities: list(i.vulnerabilities),
       trackingUrl: `${base}/t/${i.tracking_id}`,
       observations,
     };
