@@ -49,6 +49,20 @@ export interface DemoResult {
   readonly ingests: readonly IngestSummary[];
   readonly downloads: RegisterSummary;
   readonly scan: ScanSummary;
+  /** The ISP workflow part of the demo: incidents, requests, one ISP client's answers and notices. */
+  readonly workflow: {
+    readonly incidents: { readonly created: number; readonly extended: number; readonly reinfected: number; readonly remediated: number };
+    readonly requests: readonly { readonly isp: string; readonly week: string; readonly items: number }[];
+    readonly isp: {
+      readonly mailDir: string;
+      readonly emlFiles: readonly string[];
+      readonly pull: { readonly items: number; readonly identified: number; readonly notFound: number; readonly notOurCustomer: number };
+      readonly answer: { readonly uploaded: number; readonly applied: number };
+      readonly weeks: readonly { readonly sent: number; readonly byStage: Readonly<Record<string, number>> }[];
+      readonly letters: unknown;
+    };
+    readonly figures: unknown;
+  };
 }
 
 /** A listening `cleancenter serve`. */

@@ -18,6 +18,8 @@ export interface IspClientDemoOptions {
   readonly centerUrl?: string;
   readonly app?: InjectableApp;
   readonly token: string;
+  /** The center's public site, for the "check this notice" link; default the center URL. */
+  readonly publicUrl?: string;
   /** Default: demo/isp/subscribers.csv. */
   readonly subscriberCsv?: string;
   /** Receives client.db, mail/*.eml and the letters. Emptied of an earlier demo's files. */
@@ -61,7 +63,7 @@ export async function runIspClientDemo(o: IspClientDemoOptions): Promise<IspClie
   const from = 'Example Net Security <security@isp.example>';
   const base = ispClientConfigSchema.parse({
     ispName: 'Example Net',
-    center: { url: o.centerUrl ?? 'http://127.0.0.1' },
+    center: { url: o.centerUrl ?? 'http://127.0.0.1', publicUrl: o.publicUrl ?? null },
     lookup: { kind: 'csv', file: o.subscriberCsv ?? DEMO_SUBSCRIBERS },
     notices: { contact: 'Example Net support (demo): support@isp.example' },
     smtp: { host: 'unused.invalid', from },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { createTestDatabase, DIALECTS, postgresUnavailable } from '../testing/da
 import { missingServer } from '../testing/require-server.js';
 import { openStorage } from '../storage/dialects/open.js';
 import { generateEvents } from '../../bench/generate.js';
+import PostalMime from 'postal-mime';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = [process.execPath, '--import', 'tsx', join(ROOT, 'src/main/cli.ts')] as const;
@@ -53,7 +54,7 @@ test('a wrong config fails at start naming the key; an unknown format is a clear
   assert.match(u.stderr, /unknown format "nope"; known formats: .*cowrie/);
 });
 
-test('demo: ingests the bundled logs, the counts add up, and --json reports coverage', (t) => {
+test('demo: ingests the bundled logs, the counts add up, and --json reports coverage', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-demo-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = run(['demo', '--dir', dir, '--json']);
@@ -64,6 +65,17 @@ test('demo: ingests the bundled logs, the counts add up, and --json reports cove
   assert.ok(out.ingests.every((s) => s.rejected > 0), 'every bundled file carries bad records on purpose');
   assert.equal(out.coverage.total.home, 4);
   assert.equal(out.coverage.total.seen, 3);
+  // Past the intake: incidents and requests, an ISP client answering, staged notices as .eml files.
+  const w = (out as unknown as { workflow: { incidents: { created: number }; isp: { emlFiles: string[]; answer: { applied: number }; weeks: { byStage: Record<string, number> }[] } } }).workflow;
+  assert.ok(w.incidents.created > 0);
+  assert.ok(w.isp.answer.applied > 0);
+  assert.deepEqual(w.isp.weeks.map((wk) => Object.keys(wk.byStage)), [['1'], ['2'], ['3+']]);
+  const names = w.isp.emlFiles.map((f) => f.split('/').pop() ?? '');
+  for (const stage of ['stage1', 'stage2', 'stage3']) for (const lang of ['ja', 'en']) assert.ok(names.some((n) => n.includes(`${stage}-${lang}`)), `${stage} ${lang}`);
+  const mail = await PostalMime.parse(readFileSync(w.isp.emlFiles[0] as string));
+  assert.match(mail.subject ?? '', /Example Net/);
+  assert.match(mail.text ?? '', /https:\/\/center\.example\/t\/[A-Za-z0-9_-]{22,}/);
+  assert.match(mail.text ?? '', /https:\/\/center\.example\/check\?ticket=CC-/);
   // The demo leaves a config behind that every other command can use.
   const rejects = run(['--config', join(dir, 'cleancenter.yaml'), 'rejects', '--json']);
   assert.equal(rejects.status, 0, rejects.stderr);

@@ -9,6 +9,16 @@ import { createHashListScanner, loadHashList } from '../samples/scanners/hash-li
 import { createReaders } from './readers.js';
 import { loadConfig } from './config.js';
 import { runtimeFor } from './runtime.js';
+import { randomBytes } from 'node:crypto';
+import * as workflow from '../workflow/index.js';
+import { buildApp } from '../http/app.js';
+import { runIspClientDemo, DEMO_SUBSCRIBERS } from '../isp-client/demo.js';
+
+/** The demo's synthetic logs are from May 2024; its "today" is the Monday after. */
+const DEMO_NOW = '2024-06-03T09:00:00.000Z';
+/** The first notice day: the Wednesday of that week (mid-week, so users can act at the weekend). */
+const DEMO_FIRST_NOTICE = '2024-06-05T01:00:00.000Z';
+const DEMO_PUBLIC_URL = 'https://center.example';
 
 /** The bundled synthetic data (made by scripts/make-demo-data.ts). */
 export const DEMO_DATA = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -81,5 +91,31 @@ export async function runDemo(folder: string, onProgress: (label: string, done: 
   const downloads = await registerDownloadFolder(storage, join(DEMO_DATA, 'downloads'), (n) => onProgress('hashing downloads', n, null));
   const scanner = createHashListScanner(await loadHashList(join(DEMO_DATA, 'known-hashes.txt')), { name: 'demo-hash-list' });
   const scan = await scanStoredSamples(storage, scanner, { onProgress: (d, t) => onProgress('scanning samples', d, t) });
-  return { folder: dir, configFile, runtime, ingests, downloads, scan };
+
+  // The ISP workflow on the same data: the configured ISPs take part, incidents and the week's
+  // identification requests are formed, and Example Net's client answers them from the bundled
+  // synthetic subscriber file and writes its staged notices as .eml files.
+  onProgress('ISP workflow', 0, null);
+  const config = loadConfig({ path: configFile, env: {} });
+  for (const isp of config.isps) await workflow.createIsp(storage, { name: isp.name, asns: isp.asns, prefixes: isp.prefixes }, 'demo');
+  const now = new Date(DEMO_NOW);
+  const incidents = await workflow.buildIncidents(storage, { now });
+  const requests = await workflow.buildWeeklyRequests(storage, { now, publicUrl: DEMO_PUBLIC_URL });
+  const ispId = (await workflow.listIsps(storage)).find((i) => i.name === 'Example Net')?.id;
+  if (ispId === undefined) throw new Error('demo: Example Net was not registered');
+  const { token } = await workflow.issueIspToken(storage, ispId, 'demo');
+  const app = await buildApp({
+    storage,
+    services: workflow,
+    config: { publicUrl: DEMO_PUBLIC_URL, sessionSecret: randomBytes(32).toString('base64url'), limits: { answerBytes: config.workflow.answerMaxBytes, answerRows: config.workflow.answerMaxRows } },
+    logger: false,
+  });
+  let isp;
+  try {
+    isp = await runIspClientDemo({ app, token, publicUrl: DEMO_PUBLIC_URL, subscriberCsv: DEMO_SUBSCRIBERS, outDir: join(dir, 'isp-example-net'), start: new Date(DEMO_FIRST_NOTICE), warn: () => undefined });
+  } finally {
+    await app.close();
+  }
+  const figures = await workflow.workflowFigures(storage, {});
+  return { folder: dir, configFile, runtime, ingests, downloads, scan, workflow: { incidents, requests: requests.map((r) => ({ isp: r.isp, week: r.week, items: r.items.length })), isp, figures } };
 }
