@@ -39,7 +39,7 @@ export function registerDemo(program: Command, deps: CliDeps): void {
             '',
           ].join('\n'),
         );
-        out.push(`try: cleancenter --config ${r.configFile} rejects    (or: samples, coverage --json)\n`);
+        out.push(`try: npm run cleancenter -- --config ${r.configFile} rejects    (or: samples, coverage, incidents list)\n`);
         process.stdout.write(out.join('\n'));
       } finally {
         await r.runtime.close();
