@@ -23,3 +23,4 @@ export { audit, listAudit, type AuditEntry } from './audit.js';
 export { workflowFigures, type WorkflowFigures } from './figures.js';
 export { isoWeek, weekStart } from './iso-week.js';
 export { normalizeTicket, isTrackingIdShape } from './identifiers.js';
+export { recordChecklist, checklistCounts, checklistHistory, parseChecklistAnswers, CHECKLIST_QUESTIONS, CHECKLIST_ANSWERS, type ChecklistAnswers, type ChecklistAnswer, type ChecklistQuestion, type ChecklistCounts } from './checklist.js';

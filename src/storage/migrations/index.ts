@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { intakeMigration } from './001-intake.js';
 import { workflowMigration } from './002-workflow.js';
 import { tracebackMigration } from './003-traceback.js';
+import { checklistMigration } from './004-checklist.js';
 
 /** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-intake': intakeMigration,
   '002-workflow': workflowMigration,
   '003-traceback': tracebackMigration,
+  '004-checklist': checklistMigration,
 };
 
 const provider: MigrationProvider = {
