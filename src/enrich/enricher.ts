@@ -1,4 +1,4 @@
-import { parseIp } from '../domain/ip.js';
+import { ipv4ToInt, parseIp } from '../domain/ip.js';
 import type { AsnLookup, Enricher, Enrichment, GeoLookup, IspLookup, PtrResolver } from './types.js';
 
 export interface EnricherParts {
@@ -25,6 +25,12 @@ export function createEnricher(parts: EnricherParts): Enricher {
   let old = new Map<string, Enrichment>();
 
   const compute = (ip: string): Enrichment | null => {
+    // Intake's hot path: a plain dotted quad goes to the lookups as an integer when they take one.
+    const n = ipv4ToInt(ip);
+    if (n >= 0 && geo?.countryV4 !== undefined && asn?.asnV4 !== undefined && isp?.ispV4 !== undefined) {
+      const a = asn.asnV4(n);
+      return Object.freeze({ country: geo.countryV4(n), asn: a?.asn ?? null, asOrg: a?.org ?? null, isp: isp.ispV4(n), ptr: null });
+    }
     const p = parseIp(ip);
     if (p === null) return null;
     const text = p.text;

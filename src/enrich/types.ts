@@ -7,17 +7,23 @@
 export interface GeoLookup {
   /** ISO 3166-1 alpha-2, upper case; null when unknown or when ip is not an address. */
   country(ip: string): string | null;
+  /** country() for an IPv4 address as an unsigned 32-bit integer; optional, a faster path for intake. */
+  countryV4?(v4: number): string | null;
 }
 
 /** Autonomous system of an address. */
 export interface AsnLookup {
   /** null when no range covers the address or ip is not an address. */
   asn(ip: string): { readonly asn: number; readonly org: string | null } | null;
+  /** asn() for an IPv4 address as an unsigned 32-bit integer; optional, a faster path for intake. */
+  asnV4?(v4: number): { readonly asn: number; readonly org: string | null } | null;
 }
 
 /** Which participating ISP (by configured name) an address belongs to. */
 export interface IspLookup {
   isp(ip: string): string | null;
+  /** isp() for an IPv4 address as an unsigned 32-bit integer; optional, a faster path for intake. */
+  ispV4?(v4: number): string | null;
 }
 
 /** Reverse DNS. Never rejects: failures and timeouts resolve to null. */

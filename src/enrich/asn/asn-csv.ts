@@ -83,6 +83,10 @@ class LoadedAsnTable implements AsnTable {
     return this.table.v6Ranges;
   }
 
+  asnV4(v4: number): AsnHit | null {
+    return this.table.findV4(v4);
+  }
+
   asn(ip: string): AsnHit | null {
     const v4 = parseIpv4Range(ip, 0, ip.length);
     if (v4 >= 0) return this.table.findV4(v4);

@@ -70,6 +70,42 @@ test('the default database resolves and answers', async (t) => {
   assert.equal(real.country('not an ip'), null);
 });
 
+test('the IPv4 tree walk answers as the reader does, for every record size and both tree kinds', async () => {
+  for (const recordSize of [24, 28, 32] as const) {
+    for (const ipVersion of [4, 6] as const) {
+      const file = join(dir, `walk-${recordSize}-${ipVersion}.mmdb`);
+      const entries = ipVersion === 4 ? ENTRIES.filter((e) => !e.prefix.includes(':')) : ENTRIES;
+      writeFileSync(file, writeMmdb(entries, { databaseType: 'Synthetic-Country', recordSize, ipVersion }));
+      const g = await openGeoDatabase(file);
+      const want: Record<string, string | null> = {
+        '192.0.2.1': 'JP', '192.0.130.1': 'US', '198.51.100.1': 'JP', '203.0.0.9': 'JP', '203.0.113.5': 'JP',
+        '203.0.112.5': null, '192.0.200.1': null, '0.0.0.0': null, '255.255.255.255': null,
+      };
+      for (const [ip, country] of Object.entries(want)) {
+        const [a, b, c, d] = ip.split('.').map(Number) as [number, number, number, number];
+        assert.equal(g.countryV4?.(((a << 24) | (b << 16) | (c << 8) | d) >>> 0), country, `${ip} (${recordSize}-bit, IPv${ipVersion} tree)`);
+        assert.equal(g.country(ip), country, ip);
+      }
+    }
+  }
+});
+
+test('the IPv4 tree walk agrees with the reader on the default database', async (t) => {
+  const path = defaultGeoDatabasePath();
+  if (!existsSync(path)) return t.skip(`default database missing: ${path}`);
+  const maxmind = (await import('maxmind')).default;
+  const reader = await maxmind.open(path);
+  const real = await openGeoDatabase(path);
+  // Addresses spread over the whole space by a multiplicative hash; only looked up, never contacted.
+  for (let i = 0; i < 20_000; i++) {
+    const n = Math.imul(i, 2654435761) >>> 0;
+    const ip = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+    const rec = reader.get(ip) as { country_code?: string; country?: { iso_code?: string } } | null;
+    const want = rec === null ? null : (rec.country?.iso_code ?? rec.country_code ?? null)?.toUpperCase() ?? null;
+    assert.equal(real.countryV4?.(n), want, ip);
+  }
+});
+
 const CORPUS = new URL('../../../../shared/corpus/geoip/', import.meta.url);
 
 test('corpus: GeoLite2-Country-Test.mmdb agrees with its JSON source', async (t) => {

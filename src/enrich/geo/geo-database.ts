@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import maxmind, { type Reader, type Response } from 'maxmind';
-import { parseIp } from '../../domain/ip.js';
+import { intToIpv4, parseIp } from '../../domain/ip.js';
 import type { GeoLookup } from '../types.js';
 import { countryOfRecord } from './country-of-record.js';
 
@@ -34,6 +34,7 @@ export async function openGeoDatabase(path: string = defaultGeoDatabasePath()): 
 
 /** Wrap an already opened maxmind Reader (tests build one from a synthetic buffer). */
 export function geoDatabaseOf(reader: Reader<Response>): GeoDatabase {
+  const v4 = ipv4Walker(reader);
   return {
     databaseType: reader.metadata.databaseType,
     buildEpoch: reader.metadata.buildEpoch,
@@ -42,10 +43,60 @@ export function geoDatabaseOf(reader: Reader<Response>): GeoDatabase {
       // address, which not every database aliases into its IPv4 subtree.
       const p = parseIp(ip);
       if (p === null) return null;
+      if (p.version === 4 && v4 !== null) return v4(p.v4);
       return countryOfRecord(reader.get(p.text));
+    },
+    countryV4(n: number): string | null {
+      return v4 !== null ? v4(n) : countryOfRecord(reader.get(intToIpv4(n)));
     },
     getWithPrefixLength(ip: string): [unknown, number] {
       return reader.getWithPrefixLength(ip);
     },
+  };
+}
+
+/** The parts of mmdb-lib's Reader that an IPv4 walk needs; not in its typings, so checked at run time. */
+interface ReaderInternals {
+  readonly db?: unknown;
+  readonly ipv4StartNodeNumber?: unknown;
+  readonly metadata: { readonly nodeCount: number; readonly recordSize: number };
+}
+
+/**
+ * Country of an IPv4 address held as an integer, walking the search tree straight from the file's
+ * buffer: the reader's own lookup parses the text again and allocates on every call, which costs
+ * more than the rest of enrichment. The few hundred distinct records are decoded once each (by
+ * the reader, for the first address that lands on them). Null when the reader's internals are not
+ * as expected; callers then use the reader itself.
+ */
+function ipv4Walker(reader: Reader<Response>): ((n: number) => string | null) | null {
+  const r = reader as unknown as ReaderInternals;
+  const db = r.db;
+  const start = r.ipv4StartNodeNumber;
+  const { nodeCount, recordSize } = r.metadata;
+  if (!Buffer.isBuffer(db) || typeof start !== 'number' || (recordSize !== 24 && recordSize !== 28 && recordSize !== 32)) return null;
+  const nodeBytes = recordSize / 4;
+  const byPointer = new Map<number, string | null>();
+  const record = (node: number, right: boolean): number => {
+    const o = node * nodeBytes;
+    if (recordSize === 24) return right ? (db[o + 3]! << 16) | (db[o + 4]! << 8) | db[o + 5]! : (db[o]! << 16) | (db[o + 1]! << 8) | db[o + 2]!;
+    if (recordSize === 28) {
+      return right
+        ? (db[o + 3]! & 0x0f) * 0x1000000 + ((db[o + 4]! << 16) | (db[o + 5]! << 8) | db[o + 6]!)
+        : (db[o + 3]! >>> 4) * 0x1000000 + ((db[o]! << 16) | (db[o + 1]! << 8) | db[o + 2]!);
+    }
+    return db.readUInt32BE(right ? o + 4 : o);
+  };
+  return (n: number): string | null => {
+    let node = start;
+    for (let bit = 31; bit >= 0 && node < nodeCount; bit--) node = record(node, ((n >>> bit) & 1) === 1);
+    // nodeCount itself means "no data"; below it, the walk ran out of address bits (a broken tree).
+    if (node <= nodeCount) return null;
+    let country = byPointer.get(node);
+    if (country === undefined) {
+      country = countryOfRecord(reader.get(intToIpv4(n)));
+      byPointer.set(node, country);
+    }
+    return country;
   };
 }

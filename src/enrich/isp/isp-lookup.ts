@@ -1,4 +1,4 @@
-import { parsePrefix } from '../../domain/ip.js';
+import { intToIpv4, parsePrefix } from '../../domain/ip.js';
 import { PrefixTable } from '../../domain/prefix-table.js';
 import type { AsnLookup, IspLookup } from '../types.js';
 
@@ -83,6 +83,13 @@ export function createIspLookup(isps: readonly IspConfig[], asnLookup?: AsnLooku
       if (hit !== null) return hit.value;
       if (!useAsn) return null;
       const a = asnLookup.asn(ip);
+      return a === null ? null : (byAsn.get(a.asn) ?? null);
+    },
+    ispV4(v4: number): string | null {
+      const hit = table.lookupV4(v4);
+      if (hit !== null) return hit.value;
+      if (!useAsn) return null;
+      const a = asnLookup.asnV4 !== undefined ? asnLookup.asnV4(v4) : asnLookup.asn(intToIpv4(v4));
       return a === null ? null : (byAsn.get(a.asn) ?? null);
     },
   };
