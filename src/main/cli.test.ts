@@ -151,3 +151,20 @@ test('two ingest processes writing the same files into one PostgreSQL at once st
   assert.equal(x.duplicates + y.duplicates, 40_000);
   assert.equal((await fingerprint(db.location)).events, 40_000);
 });
+
+test('traceback demo: the whole study on the synthetic world, every estimate compared with the truth', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-tb-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = run(['traceback', 'demo', '--json', '--dir', dir, '--names', '120', '--seed', '3']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { comparison: { key: string; within: boolean; why: string; interval: [number, number] | null }[] };
+  assert.ok(out.comparison.length >= 8);
+  for (const c of out.comparison) {
+    // Each estimate lands within its stated interval, or the report says why not.
+    if (!c.within) assert.ok(c.why.length > 20, `${c.key} outside its interval without a reason`);
+  }
+  assert.ok(out.comparison.filter((c) => c.within).length >= out.comparison.length - 2);
+  const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+  assert.match(html, /<svg/);
+  assert.doesNotMatch(html, /<script/i);
+});
