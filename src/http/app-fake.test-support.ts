@@ -56,3 +56,22 @@ export function form(data: Record<string, string | undefined>): string {
   const defined = Object.entries(data).filter((e): e is [string, string] => e[1] !== undefined);
   return new URLSearchParams(defined).toString();
 }
+
+/** The part of an app the sign-in helper needs (a Fastify instance). */
+interface Injecting {
+  inject(opts: { method?: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string }): Promise<LightMyRequestResponse>;
+}
+
+/**
+ * Posts a sign-in form as a browser does: first loads the sign-in page (which sets the login
+ * CSRF cookie and hidden field), then posts the fields with both.
+ */
+export async function postLogin(app: Injecting, area: 'portal' | 'operator', fields: Record<string, string>): Promise<LightMyRequestResponse> {
+  const page = await app.inject({ url: `/${area}` });
+  return app.inject({
+    method: 'POST',
+    url: `/${area}/login`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(page) },
+    payload: form({ ...fields, _csrf: csrfOf(page.body) }),
+  });
+}

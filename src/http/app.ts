@@ -6,9 +6,10 @@ import { DEFAULT_LIMITS, type HttpDeps, type HttpLimits } from './deps.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { createMemorySessionStore, type CookieSpec } from './sessions.js';
-import { databaseOperatorSessions } from './sessions-db.js';
+import { databaseOperatorSessions, databasePortalSessions } from './sessions-db.js';
 import { createRateLimiter } from './rate-limit.js';
 import { ispApiRoutes } from './isp/api-routes.js';
+import { withChecklistCounts } from './activity-checklist.js';
 import { portalRoutes } from './isp/portal-routes.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { trackingRoutes } from './site/tracking-routes.js';
@@ -55,12 +56,12 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   const memory = (): ReturnType<typeof createMemorySessionStore> => createMemorySessionStore({ ttlMs: limits.sessionTtlMs });
   const operatorSessions = deps.sessions?.operator ?? databaseOperatorSessions(storage, services, limits.sessionTtlMs) ?? memory();
-  const portalSessions = deps.sessions?.portal ?? memory();
+  const portalSessions = deps.sessions?.portal ?? databasePortalSessions(storage, services, limits.sessionTtlMs) ?? memory();
   const loginLimiter = createRateLimiter({ max: limits.loginFailures, windowMs: limits.loginWindowMs });
   const checkLimiter = createRateLimiter({ max: limits.checksPerWindow, windowMs: limits.checkWindowMs });
   const cookieFor = (name: string, path: string): CookieSpec => ({ name, path, secure });
 
-  await app.register(ispApiRoutes, { prefix: ISP_API_PREFIX, storage, services, config, limits });
+  await app.register(ispApiRoutes, { prefix: ISP_API_PREFIX, storage, services: withChecklistCounts(services), config, limits });
   await app.register(portalRoutes, { storage, services, config, limits, sessions: portalSessions, cookie: cookieFor('cc_portal', '/portal'), loginLimiter });
   await app.register(operatorRoutes, { storage, services, sessions: operatorSessions, cookie: cookieFor('cc_operator', '/operator'), loginLimiter });
   await app.register(trackingRoutes, { storage, services, now });

@@ -5,7 +5,7 @@ import type { Storage } from '../storage/schema.js';
 import * as workflow from '../workflow/index.js';
 import { event, insertEvents } from '../workflow/test-support.js';
 import { buildApp } from './app.js';
-import { bearer, cookiesOf, csrfOf, form, SECRET } from './app-fake.test-support.js';
+import { bearer, cookiesOf, csrfOf, form, SECRET, postLogin } from './app-fake.test-support.js';
 
 const A = 'Example Net';
 const B = '<script>alert(1)</script>';
@@ -87,7 +87,7 @@ dialectTest('http on the real workflow: ISP A cannot reach ISP B’s data on any
   assert.deepEqual(activity.incidents.map((i) => i.trackingId), [aTrack]);
 
   // The portal, signed in as A.
-  const login = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: tokA }) });
+  const login = await postLogin(app, 'portal', { token: tokA });
   const cookie = cookiesOf(login);
   const portal = await app.inject({ url: '/portal', headers: { cookie } });
   assert.ok(portal.body.includes(reqA.requestId) && !portal.body.includes(reqB.requestId));
@@ -103,9 +103,9 @@ dialectTest('http on the real workflow: ISP A cannot reach ISP B’s data on any
 
 dialectTest('http on the real workflow: operator signs in with scrypt, changes are audited, hostile names escaped', async (_t, storage) => {
   const { app } = await world(storage);
-  const bad = await app.inject({ method: 'POST', url: '/operator/login', headers: FORM, payload: form({ username: 'alice', password: 'nope' }) });
+  const bad = await postLogin(app, 'operator', { username: 'alice', password: 'nope' });
   assert.equal(bad.statusCode, 401);
-  const login = await app.inject({ method: 'POST', url: '/operator/login', headers: FORM, payload: form({ username: 'alice', password: 'correct horse battery staple' }) });
+  const login = await postLogin(app, 'operator', { username: 'alice', password: 'correct horse battery staple' });
   assert.equal(login.statusCode, 303);
   const cookie = cookiesOf(login);
   const home = await app.inject({ url: '/operator?lang=en', headers: { cookie } });
@@ -155,6 +155,29 @@ dialectTest('http on the real workflow: the user site records visited, downloade
   assert.match(none.body, /No notice with this ticket number is known/);
 });
 
+dialectTest('http on the real workflow: the checklist stores five fixed answers, refuses others, and the ISP sees counts only', async (_t, storage) => {
+  const { app, reqA, tokA, tokB } = await world(storage);
+  const id = reqA.items[0]!.trackingId;
+  const post = (payload: Record<string, string>) => app.inject({ method: 'POST', url: `/t/${id}/checklist`, headers: FORM, payload: form(payload) });
+  const page = await app.inject({ url: `/t/${id}?lang=en` });
+  assert.equal((page.body.match(/value="unknown"/g) ?? []).length, 5, 'each question offers "don\u2019t know"');
+  for (const bad of [{ q1: 'maybe', q2: 'yes', q3: 'yes', q4: 'yes', q5: 'yes' }, { q1: 'yes', q2: 'yes', q3: 'yes', q4: 'yes' }, { q1: 'YES', q2: 'no', q3: 'no', q4: 'no', q5: 'no' }]) {
+    assert.equal((await post(bad as Record<string, string>)).statusCode, 400, JSON.stringify(bad));
+  }
+  assert.deepEqual(await workflow.checklistHistory(storage, id), [], 'nothing stored from refused forms');
+  const ok = await post({ q1: 'yes', q2: 'no', q3: 'unknown', q4: 'yes', q5: 'unknown', comment: 'my name and phone number' });
+  assert.equal(ok.statusCode, 200);
+  const history = await workflow.checklistHistory(storage, id);
+  assert.deepEqual(history, [{ submittedAt: NOW.toISOString(), answers: { q1: 'yes', q2: 'no', q3: 'unknown', q4: 'yes', q5: 'unknown' } }]);
+  // The identified incident shows in /activity once answered; before that it is not the ISP's to act on.
+  await app.inject({ method: 'POST', url: '/api/isp/v1/answers', headers: bearer(tokA), payload: { answers: [{ trackingId: id, result: 'identified', subscriberKey: 'key-1' }] } });
+  const act = (await app.inject({ url: '/api/isp/v1/activity', headers: bearer(tokA) })).json() as { incidents: { trackingId: string; checklist: unknown }[] };
+  assert.deepEqual(act.incidents.find((i) => i.trackingId === id)?.checklist, { submissions: 1, yes: 2, no: 1, unknown: 2 });
+  assert.ok(!JSON.stringify(act).includes('my name'));
+  const other = (await app.inject({ url: '/api/isp/v1/activity', headers: bearer(tokB) })).json() as { incidents: { trackingId: string }[] };
+  assert.ok(!other.incidents.some((i) => i.trackingId === id));
+});
+
 dialectTest('http on the real workflow: bad uploads are refused whole, with reasons, and change nothing', async (_t, storage) => {
   const { tokA, reqA } = await world(storage);
   const app = await buildApp({ storage, services: workflow, config: { publicUrl: 'https://center.example', sessionSecret: SECRET, limits: { answerBytes: 4096 } }, now: () => NOW });
@@ -190,7 +213,7 @@ dialectTest('http on the real workflow: bad uploads are refused whole, with reas
 dialectTest('http on the real workflow: operator sessions live in the database, shared by two app instances', async (_t, storage) => {
   const { app } = await world(storage);
   const second = await buildApp({ storage, services: workflow, config: { publicUrl: 'https://center.example', sessionSecret: SECRET }, now: () => NOW });
-  const login = await app.inject({ method: 'POST', url: '/operator/login', headers: FORM, payload: form({ username: 'alice', password: 'correct horse battery staple' }) });
+  const login = await postLogin(app, 'operator', { username: 'alice', password: 'correct horse battery staple' });
   const cookie = cookiesOf(login);
   const there = await second.inject({ url: '/operator/audit', headers: { cookie } });
   assert.equal(there.statusCode, 200, 'the other instance knows the session');
@@ -198,4 +221,30 @@ dialectTest('http on the real workflow: operator sessions live in the database, 
   const out = await second.inject({ method: 'POST', url: '/operator/logout', headers: { ...FORM, cookie }, payload: form({ _csrf: csrf }) });
   assert.equal(out.statusCode, 303);
   assert.equal((await app.inject({ url: '/operator/audit', headers: { cookie } })).statusCode, 401, 'signed out everywhere');
+});
+
+dialectTest('http on the real workflow: portal sessions live in the database, shared by two app instances, and never pass as operator sessions', async (_t, storage) => {
+  const { app, tokA } = await world(storage);
+  const second = await buildApp({ storage, services: workflow, config: { publicUrl: 'https://center.example', sessionSecret: SECRET }, now: () => NOW });
+  const login = await postLogin(app, 'portal', { token: tokA });
+  assert.equal(login.statusCode, 303);
+  const cookie = cookiesOf(login);
+  const sessionValue = /cc_portal=([^;]+)/.exec(cookie)?.[1];
+  assert.ok(sessionValue !== undefined);
+  const there = await second.inject({ url: '/portal?lang=en', headers: { cookie } });
+  assert.match(there.body, /Example Net/, 'the other instance knows the portal session');
+  assert.match(there.body, /action="\/portal\/answers"/);
+  // The same signed value presented as an operator cookie finds no operator session.
+  assert.equal((await second.inject({ url: '/operator/audit', headers: { cookie: `cc_operator=${sessionValue}` } })).statusCode, 401);
+  const op = await postLogin(app, 'operator', { username: 'alice', password: 'correct horse battery staple' });
+  const opValue = /cc_operator=([^;]+)/.exec(cookiesOf(op))?.[1];
+  const asPortal = await second.inject({ url: '/portal?lang=en', headers: { cookie: `cc_portal=${opValue}` } });
+  assert.doesNotMatch(asPortal.body, /action="\/portal\/answers"/, 'an operator session is no portal session');
+  // The database holds a hash of the session id, never the id.
+  const rows = JSON.stringify(await storage.db.selectFrom('operator_sessions' as never).selectAll().execute());
+  assert.ok(!rows.includes(decodeURIComponent(sessionValue).split('.')[0]!));
+  const out = await second.inject({ method: 'POST', url: '/portal/logout', headers: { ...FORM, cookie }, payload: form({ _csrf: csrfOf(there.body) }) });
+  assert.equal(out.statusCode, 303);
+  const after = await app.inject({ url: '/portal?lang=en', headers: { cookie } });
+  assert.doesNotMatch(after.body, /action="\/portal\/answers"/, 'signed out everywhere');
 });

@@ -43,8 +43,8 @@ export interface HttpDeps {
   readonly services: WorkflowServices;
   readonly config: HttpConfig;
   /**
-   * Session stores. Operators default to the workflow's database sessions when the services offer
-   * them (so several serve processes share them), else memory; the ISP portal defaults to memory.
+   * Session stores. Both default to the workflow's database sessions when the services offer them
+   * (so several serve processes share them), else memory.
    */
   readonly sessions?: { readonly operator?: SessionStore; readonly portal?: SessionStore };
   /** Fastify's logger option: false in tests, a pino options object in `serve`. */

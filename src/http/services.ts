@@ -82,6 +82,19 @@ export interface ActivityRow {
   readonly completedAt: string | null;
   readonly remediatedAt: string | null;
   readonly reinfected: boolean | number;
+  /** Counts of the user's checklist answers (latest submission), null when none was sent. */
+  readonly checklist?: ChecklistCounts | null;
+}
+
+export type ChecklistAnswer = 'yes' | 'no' | 'unknown';
+export type ChecklistAnswers = Readonly<Record<'q1' | 'q2' | 'q3' | 'q4' | 'q5', ChecklistAnswer>>;
+
+/** What the ISP sees of the checklists of one incident: how many, and how many answers of each kind. */
+export interface ChecklistCounts {
+  readonly submissions: number;
+  readonly yes: number;
+  readonly no: number;
+  readonly unknown: number;
 }
 
 /** What the public pages may show about an incident: no addresses, no subscriber key. */
@@ -140,6 +153,10 @@ export interface WorkflowServices {
   recordNotices(storage: Storage, ispId: string, notices: readonly NoticeReport[]): Promise<NoticesOutcome>;
   siteActivity(storage: Storage, ispId: string, opts: { since?: string }): Promise<readonly ActivityRow[]>;
   recordSiteEvent(storage: Storage, trackingId: string, event: SiteEvent, at: string): Promise<unknown>;
+  /** Stores the five answers and marks the incident completed; without it the site records "completed" only. */
+  recordChecklist?(storage: Storage, trackingId: string, answers: ChecklistAnswers, at: string): Promise<unknown>;
+  /** Checklist counts of the ISP's incidents by tracking ID; /activity shows them when offered. */
+  checklistCounts?(storage: Storage, ispId: string): Promise<ReadonlyMap<string, ChecklistCounts>>;
   incidentByTicket(storage: Storage, ticket: string): Promise<TicketCheck | null>;
   incidentByTrackingId(storage: Storage, trackingId: string): Promise<IncidentView | null>;
   verifyOperator(storage: Storage, username: string, password: string): Promise<boolean>;

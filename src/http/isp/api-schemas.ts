@@ -187,6 +187,11 @@ export const activitySchema = {
               completedAt: nstr,
               remediatedAt: nstr,
               reinfected: { type: ['boolean', 'integer'] },
+              checklist: {
+                type: ['object', 'null'],
+                description: "counts of the user's checklist answers (latest submission); null when none was sent",
+                properties: { submissions: int, yes: int, no: int, unknown: int },
+              },
             },
           },
         },

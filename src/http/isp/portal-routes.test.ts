@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cookiesOf, csrfOf, form, tid, twoIspApp } from '../app-fake.test-support.js';
+import { cookiesOf, csrfOf, form, tid, twoIspApp, postLogin } from '../app-fake.test-support.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 async function portalSession(app: Awaited<ReturnType<typeof twoIspApp>>['app'], token: string): Promise<{ cookie: string; csrf: string; body: string }> {
-  const res = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token }) });
+  const res = await postLogin(app, 'portal', { token });
   assert.equal(res.statusCode, 303);
   const cookie = cookiesOf(res);
   const page = await app.inject({ url: '/portal?lang=en', headers: { cookie } });
@@ -15,9 +15,9 @@ async function portalSession(app: Awaited<ReturnType<typeof twoIspApp>>['app'], 
 describe('ISP portal on fake services', () => {
   test('a wrong token does not sign in; the signed-in page lists only this ISP’s requests with downloads', async () => {
     const { app, tokA } = await twoIspApp();
-    const bad = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: 'nope' }) });
+    const bad = await postLogin(app, 'portal', { token: 'nope' });
     assert.equal(bad.statusCode, 401);
-    assert.equal(bad.headers['set-cookie'], undefined);
+    assert.doesNotMatch(String(bad.headers['set-cookie']), /cc_portal=/, 'no session cookie');
     const { body } = await portalSession(app, tokA);
     assert.match(body, /Example Net A/);
     assert.match(body, /href="\/portal\/requests\/req-isp-a-2024W19\?format=csv"/);
@@ -74,7 +74,7 @@ describe('ISP portal on fake services', () => {
 
   test('a large textarea upload (beyond the 64 KiB form default) reaches the workflow; ja is the default language', async () => {
     const { app, tokA } = await twoIspApp();
-    const res = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: tokA }) });
+    const res = await postLogin(app, 'portal', { token: tokA });
     const cookie = cookiesOf(res);
     const ja = await app.inject({ url: '/portal', headers: { cookie } });
     assert.match(ja.body, /<html lang="ja">/);
@@ -92,9 +92,38 @@ describe('ISP portal on fake services', () => {
 
   test('failed token sign-ins are rate-limited per address', async () => {
     const { app, tokA } = await twoIspApp({ loginFailures: 2 });
-    for (let i = 0; i < 2; i++) assert.equal((await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: `guess-${i}` }) })).statusCode, 401);
-    const blocked = await app.inject({ method: 'POST', url: '/portal/login', headers: FORM, payload: form({ token: tokA }) });
+    for (let i = 0; i < 2; i++) assert.equal((await postLogin(app, 'portal', { token: `guess-${i}` })).statusCode, 401);
+    const blocked = await postLogin(app, 'portal', { token: tokA });
     assert.equal(blocked.statusCode, 429);
     assert.equal(blocked.headers['set-cookie'], undefined);
+  });
+
+  test('sign-in forms carry a login CSRF token: no cookie, no field, or another browser’s token is 403 and signs nobody in', async () => {
+    const { app, tokA } = await twoIspApp();
+    for (const area of ['portal', 'operator'] as const) {
+      const page = await app.inject({ url: `/${area}` });
+      const set = String(page.headers['set-cookie']);
+      assert.match(set, new RegExp(`cc_${area}_login=`));
+      assert.match(set, /HttpOnly/);
+      assert.match(set, /SameSite=Strict/);
+      assert.match(set, new RegExp(`Path=/${area}`));
+      const csrf = csrfOf(page.body);
+      const other = await app.inject({ url: `/${area}` });
+      const fields: Record<string, string> = area === 'portal' ? { token: tokA } : { username: 'alice', password: 'correct horse battery staple' };
+      const attempts: [string, Record<string, string>, string][] = [
+        ['no cookie', { ...fields, _csrf: csrf }, ''],
+        ['no field', fields, cookiesOf(page)],
+        ['another browser’s token', { ...fields, _csrf: csrfOf(other.body) }, cookiesOf(page)],
+        ['unsigned cookie', { ...fields, _csrf: csrf }, `cc_${area}_login=${csrf}`],
+      ];
+      for (const [name, payload, cookie] of attempts) {
+        const res = await app.inject({ method: 'POST', url: `/${area}/login`, headers: { ...FORM, ...(cookie ? { cookie } : {}) }, payload: form(payload) });
+        assert.equal(res.statusCode, 403, `${area}: ${name}`);
+        assert.doesNotMatch(String(res.headers['set-cookie']), new RegExp(`cc_${area}=`), `${area}: ${name}`);
+      }
+      const ok = await app.inject({ method: 'POST', url: `/${area}/login`, headers: { ...FORM, cookie: cookiesOf(page) }, payload: form({ ...fields, _csrf: csrf }) });
+      assert.equal(ok.statusCode, 303, area);
+      assert.match(String(ok.headers['set-cookie']), new RegExp(`cc_${area}_login=;`), 'the login token is dropped once signed in');
+    }
   });
 });

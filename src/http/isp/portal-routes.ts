@@ -10,6 +10,7 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { WorkflowServices } from '../services.js';
 import { csrfOk, endSession, readSession, startSession, type CookieSpec, type Session, type SessionStore } from '../sessions.js';
 import { reporterOf } from './reporter.js';
+import { loginCsrf } from '../login-csrf.js';
 
 export interface PortalOptions {
   readonly storage: Storage;
@@ -33,9 +34,10 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, opts)
     const nav = s === null ? undefined : html`<form method="post" action="/portal/logout">${csrfInput(s)}<button>${t.signOut}</button></form>`;
     return reply.code(status).type('text/html; charset=utf-8').send(page({ lang, title, path: '/portal', body, ...(nav ? { nav } : {}) }));
   };
-  const loginForm = (lang: Lang, failed: boolean): Html => {
+  const login = loginCsrf(cookie);
+  const loginForm = (lang: Lang, failed: boolean, reply: FastifyReply): Html => {
     const t = messages(lang);
-    return html`${failed ? html`<p class="err">${t.badLogin}</p>` : ''}<form method="post" action="/portal/login">
+    return html`${failed ? html`<p class="err">${t.badLogin}</p>` : ''}<form method="post" action="/portal/login">${login.field(reply)}
 <label for="token">${t.apiToken}</label><input id="token" name="token" type="password" autocomplete="off" required size="40">
 <p><button>${t.signIn}</button></p></form>`;
   };
@@ -44,7 +46,7 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, opts)
     const lang = pickLang(req, reply);
     const t = messages(lang);
     const s = await session(req);
-    if (s === null) return show(reply, lang, t.portalTitle, loginForm(lang, false), null);
+    if (s === null) return show(reply, lang, t.portalTitle, loginForm(lang, false, reply), null);
     const [isps, requests, figures] = await Promise.all([
       services.listIsps(storage),
       services.listRequests(storage, s.subject),
@@ -74,12 +76,14 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, opts)
     const t = messages(lang);
     const ipKey = `portal-ip:${req.ip}`;
     if (opts.loginLimiter.blocked(ipKey)) throw httpError('RATE_LIMITED');
+    if (!login.ok(req)) throw httpError('FORBIDDEN', 'missing or wrong sign-in form token');
     const tok = field(req, 'token').trim();
     const who = tok === '' || tok.length > 512 ? null : await services.authenticateIspToken(storage, tok);
     if (who === null) {
       opts.loginLimiter.hit(ipKey);
-      return show(reply, lang, t.portalTitle, loginForm(lang, true), null, 401);
+      return show(reply, lang, t.portalTitle, loginForm(lang, true, reply), null, 401);
     }
+    login.clear(reply);
     await startSession(sessions, reply, cookie, 'isp', who.ispId);
     return reply.redirect('/portal', 303);
   });

@@ -10,6 +10,7 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { IspRecord, WorkflowServices } from '../services.js';
 import { csrfOk, endSession, readSession, startSession, type CookieSpec, type Session, type SessionStore } from '../sessions.js';
 import { parseAsns, parsePrefixes } from './list-fields.js';
+import { loginCsrf } from '../login-csrf.js';
 
 export interface OperatorOptions {
   readonly storage: Storage;
@@ -51,9 +52,10 @@ export const operatorRoutes: FastifyPluginAsync<OperatorOptions> = async (app, o
     return s;
   };
 
-  const loginForm = (lang: Lang, failed: boolean): Html => {
+  const login = loginCsrf(cookie);
+  const loginForm = (lang: Lang, failed: boolean, reply: FastifyReply): Html => {
     const t = messages(lang);
-    return html`${failed ? html`<p class="err">${t.badLogin}</p>` : ''}<form method="post" action="/operator/login">
+    return html`${failed ? html`<p class="err">${t.badLogin}</p>` : ''}<form method="post" action="/operator/login">${login.field(reply)}
 <label for="username">${t.username}</label><input id="username" name="username" autocomplete="username" required maxlength="200">
 <label for="password">${t.password}</label><input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1000">
 <p><button>${t.signIn}</button></p></form>`;
@@ -73,7 +75,7 @@ ${isNew ? html`<label for="id">${t.ispId}</label><input id="id" name="id" value=
     const lang = pickLang(req, reply);
     const t = messages(lang);
     const s = await signedIn(req);
-    if (s === null) return show(reply, lang, t.operatorTitle, '/operator', loginForm(lang, false), null);
+    if (s === null) return show(reply, lang, t.operatorTitle, '/operator', loginForm(lang, false, reply), null);
     const isps = await services.listIsps(storage);
     const rows = isps.map((i) => [
       i.id,
@@ -93,12 +95,14 @@ ${isNew ? html`<label for="id">${t.ispId}</label><input id="id" name="id" value=
     const keys = [`op-user:${username.toLowerCase()}`, `op-ip:${req.ip}`];
     // Refused before the password is checked, so a blocked guesser learns nothing more.
     if (keys.some((k) => opts.loginLimiter.blocked(k))) throw httpError('RATE_LIMITED');
+    if (!login.ok(req)) throw httpError('FORBIDDEN', 'missing or wrong sign-in form token');
     const ok = username !== '' && password !== '' && (await services.verifyOperator(storage, username, password));
     if (!ok) {
       for (const k of keys) opts.loginLimiter.hit(k);
-      return show(reply, lang, t.operatorTitle, '/operator', loginForm(lang, true), null, 401);
+      return show(reply, lang, t.operatorTitle, '/operator', loginForm(lang, true, reply), null, 401);
     }
     opts.loginLimiter.reset(keys[0]!);
+    login.clear(reply);
     await startSession(sessions, reply, cookie, 'operator', username);
     return reply.redirect('/operator', 303);
   });

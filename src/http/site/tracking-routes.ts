@@ -5,7 +5,7 @@ import { field } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { pickLang, type Lang } from '../i18n.js';
 import { messages, page } from '../layout.js';
-import type { IncidentView, WorkflowServices } from '../services.js';
+import type { ChecklistAnswers, IncidentView, WorkflowServices } from '../services.js';
 
 export interface SiteOptions {
   readonly storage: Storage;
@@ -16,6 +16,7 @@ export interface SiteOptions {
 /** Tracking IDs are opaque URL-safe strings; anything else cannot be one and gets the same 404 without a database look-up. */
 const TRACKING_ID = /^[A-Za-z0-9_-]{16,128}$/;
 const QUESTIONS = ['q1', 'q2', 'q3', 'q4', 'q5'] as const;
+const ANSWERS: readonly string[] = ['yes', 'no', 'unknown'];
 
 /**
  * The countermeasure site for end users, reached by the link in their notice. Pages show dates
@@ -39,7 +40,7 @@ export const trackingRoutes: FastifyPluginAsync<SiteOptions> = async (app, opts)
     const t = messages(lang);
     return html`<h2>${t.checklistTitle}</h2>${missing ? html`<p class="err">${t.checklistIncomplete}</p>` : ''}
 <form method="post" action="${base(inc)}/checklist">${QUESTIONS.map(
-      (q) => html`<fieldset><legend>${t[q]}</legend><label><input type="radio" name="${q}" value="yes" required> ${t.yes}</label><label><input type="radio" name="${q}" value="no"> ${t.no}</label></fieldset>`,
+      (q) => html`<fieldset><legend>${t[q]}</legend><label><input type="radio" name="${q}" value="yes" required> ${t.yes}</label><label><input type="radio" name="${q}" value="no"> ${t.no}</label><label><input type="radio" name="${q}" value="unknown"> ${t.dontKnow}</label></fieldset>`,
     )}<p><button>${t.send}</button></p></form>`;
   };
 
@@ -77,9 +78,12 @@ ${checklist(lang, inc, missing)}
     const lang = pickLang(req);
     const t = messages(lang);
     const inc = await incident(req);
-    const answers = QUESTIONS.map((q) => field(req, q));
-    if (answers.some((a) => a !== 'yes' && a !== 'no')) return show(reply, lang, t.trackTitle, base(inc), historyPage(lang, inc, true), 400);
-    await services.recordSiteEvent(storage, inc.trackingId, 'completed', opts.now().toISOString());
+    const answers = QUESTIONS.map((q) => [q, field(req, q)] as const);
+    if (answers.some(([, a]) => !ANSWERS.includes(a))) return show(reply, lang, t.trackTitle, base(inc), historyPage(lang, inc, true), 400);
+    const at = opts.now().toISOString();
+    // Only the five fixed answers are passed on: anything else the form carried is dropped here.
+    if (services.recordChecklist !== undefined) await services.recordChecklist(storage, inc.trackingId, Object.fromEntries(answers) as ChecklistAnswers, at);
+    else await services.recordSiteEvent(storage, inc.trackingId, 'completed', at);
     return show(reply, lang, t.thanksTitle, base(inc), html`<p class="ok">${t.thanksBody}</p><p><a href="${base(inc)}">${t.backToHistory}</a></p>`);
   });
 };
