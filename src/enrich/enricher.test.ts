@@ -54,3 +54,15 @@ test('enrichPtr canonicalises and delegates', async () => {
   assert.equal(await e.enrichPtr?.('bogus'), null);
   assert.deepEqual(asked, ['192.0.2.9']);
 });
+
+test('the integer path for IPv4 gives what the text path gives', () => {
+  const text = counting();
+  const v4 = counting();
+  const geo: GeoLookup = { ...v4.geo, countryV4: (n) => (n >>> 8 === 0xc00002 ? 'JP' : null) };
+  const asn: AsnLookup = { ...v4.asn, asnV4: (n) => (n >>> 8 === 0xc00002 ? { asn: 64500, org: 'Example Net' } : null) };
+  const isp: IspLookup = { ...v4.isp, ispV4: (n, a) => (n === 0xc0000201 && a === 64500 ? 'Alpha Telecom' : null) };
+  const slow = createEnricher({ geo: text.geo, asn: text.asn, isp: text.isp });
+  const fast = createEnricher({ geo, asn, isp });
+  for (const ip of ['192.0.2.1', '192.0.2.9', '198.51.100.1', '::ffff:192.0.2.1', '2001:db8::1']) assert.deepEqual(fast.enrich(ip), slow.enrich(ip), ip);
+  assert.deepEqual(v4.calls, ['asn:192.0.2.1', 'geo:192.0.2.1', 'isp:192.0.2.1', 'asn:2001:db8::1', 'geo:2001:db8::1', 'isp:2001:db8::1'], 'dotted quads never took the text path');
+});

@@ -29,7 +29,8 @@ export function createEnricher(parts: EnricherParts): Enricher {
     const n = ipv4ToInt(ip);
     if (n >= 0 && geo?.countryV4 !== undefined && asn?.asnV4 !== undefined && isp?.ispV4 !== undefined) {
       const a = asn.asnV4(n);
-      return Object.freeze({ country: geo.countryV4(n), asn: a?.asn ?? null, asOrg: a?.org ?? null, isp: isp.ispV4(n), ptr: null });
+      const number = a === null ? null : a.asn;
+      return Object.freeze({ country: geo.countryV4(n), asn: number, asOrg: a === null ? null : a.org, isp: isp.ispV4(n, number), ptr: null });
     }
     const p = parseIp(ip);
     if (p === null) return null;

@@ -22,8 +22,11 @@ export interface AsnLookup {
 /** Which participating ISP (by configured name) an address belongs to. */
 export interface IspLookup {
   isp(ip: string): string | null;
-  /** isp() for an IPv4 address as an unsigned 32-bit integer; optional, a faster path for intake. */
-  ispV4?(v4: number): string | null;
+  /**
+   * isp() for an IPv4 address as an unsigned 32-bit integer; optional, a faster path for intake.
+   * `asn`, when given, is the address's ASN as already looked up (null: none), so it is not looked up again.
+   */
+  ispV4?(v4: number, asn?: number | null): string | null;
 }
 
 /** Reverse DNS. Never rejects: failures and timeouts resolve to null. */

@@ -31,6 +31,17 @@ test('longest configured prefix wins, then the ASN list', () => {
   assert.equal(l.isp('nonsense'), null);
 });
 
+test('ispV4 answers as isp does, with or without the ASN handed in', () => {
+  const l = createIspLookup(ISPS, asn);
+  const v4 = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  for (const ip of ['192.0.2.1', '192.0.2.130', '192.0.2.200', '198.51.100.7', '203.0.113.5']) {
+    assert.equal(l.ispV4?.(v4(ip)), l.isp(ip), ip);
+    assert.equal(l.ispV4?.(v4(ip), asn.asn(ip)?.asn ?? null), l.isp(ip), `${ip} with its ASN`);
+  }
+  assert.equal(l.ispV4?.(v4('203.0.113.5'), 64500), 'Alpha Telecom', 'the ASN handed in is the one used');
+  assert.equal(l.ispV4?.(v4('192.0.2.1'), null), null, 'null: no ASN, no ASN match');
+});
+
 test('without an ASN lookup only prefixes count', () => {
   const l = createIspLookup(ISPS);
   assert.equal(l.isp('192.0.2.1'), null);

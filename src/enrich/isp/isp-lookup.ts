@@ -85,10 +85,11 @@ export function createIspLookup(isps: readonly IspConfig[], asnLookup?: AsnLooku
       const a = asnLookup.asn(ip);
       return a === null ? null : (byAsn.get(a.asn) ?? null);
     },
-    ispV4(v4: number): string | null {
+    ispV4(v4: number, asn?: number | null): string | null {
       const hit = table.lookupV4(v4);
       if (hit !== null) return hit.value;
       if (!useAsn) return null;
+      if (asn !== undefined) return asn === null ? null : (byAsn.get(asn) ?? null);
       const a = asnLookup.asnV4 !== undefined ? asnLookup.asnV4(v4) : asnLookup.asn(intToIpv4(v4));
       return a === null ? null : (byAsn.get(a.asn) ?? null);
     },

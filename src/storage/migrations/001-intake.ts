@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /** Events, rejects, samples and their sightings and verdicts, and the import log. */
 export const intakeMigration: Migration = {
@@ -47,6 +47,17 @@ export const intakeMigration: Migration = {
       .addColumn('import_id', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('events_time').ifNotExists().on('events').columns(['time']).execute();
+    // The workflow reads events by ISP and source over time (migration 002 asks for this index with
+    // ifNotExists). Only events of a participating ISP are ever read that way, so the index holds
+    // those alone: over every event it is keyed by a random source address, and keeping it up to
+    // date cost ingest more than all the other indexes together.
+    await db.schema
+      .createIndex('events_isp_src_time')
+      .ifNotExists()
+      .on('events')
+      .columns(['isp', 'src_ip', 'time'])
+      .where(sql.ref('isp'), 'is not', null)
+      .execute();
 
     await db.schema
       .createTable('rejects')
