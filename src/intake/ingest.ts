@@ -215,6 +215,17 @@ function storableOrNull(s: string | null): string | null {
   return s === null ? null : storable(s);
 }
 
+// Every event of a file names the same file: check that text once, not once per event.
+let lastFile = '';
+let lastFileStorable = '';
+function storableFile(file: string): string {
+  if (file !== lastFile) {
+    lastFileStorable = storable(file);
+    lastFile = file;
+  }
+  return lastFileStorable;
+}
+
 function toEventRow(e: HoneypotEvent, importId: string, enricher: SourceEnricher | undefined): EventsTable {
   const v4 = ipv4ToInt(e.srcIp);
   const en = enricher?.enrich(e.srcIp);
@@ -241,7 +252,7 @@ function toEventRow(e: HoneypotEvent, importId: string, enricher: SourceEnricher
     asn: en?.asn ?? null,
     isp: en?.isp ?? null,
     ptr: null,
-    source_file: storable(e.ref.file),
+    source_file: storableFile(e.ref.file),
     source_line: e.ref.line,
     source_row: storableOrNull(e.ref.row),
     import_id: importId,
