@@ -77,6 +77,7 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
         'answers',
         toApply.map((a) => ({ upload_id: uploadId as string, incident_id: a.incidentId, result: a.row.result, subscriber_key: a.row.subscriberKey, answered_at: now })),
       );
+      await countAnswered(tx, uploadId);
       await applyToIncidents(tx, uploadId, now);
       await linkByKey(tx, uploadId, now);
     }
@@ -103,6 +104,25 @@ async function lookUp(tx: WorkflowTx, ispId: string, ids: readonly string[]): Pr
   return out;
 }
 
+/**
+ * Adds this upload's answers to the answered counts of the requests that listed the incidents and
+ * have had no answer for them since (the incident's answer_seq is still the one the item noted).
+ * Runs before the incidents count this answer.
+ */
+async function countAnswered(tx: WorkflowTx, uploadId: string): Promise<void> {
+  await sql`
+    UPDATE identification_requests SET answered_count = answered_count + c.n
+    FROM (
+      SELECT ri.request_id AS request_id, count(*) AS n
+      FROM answers a
+      JOIN incidents i ON i.incident_id = a.incident_id
+      JOIN request_items ri ON ri.incident_id = a.incident_id
+      WHERE a.upload_id = ${uploadId} AND ri.answer_seq = i.answer_seq
+      GROUP BY ri.request_id
+    ) c
+    WHERE identification_requests.request_id = c.request_id`.execute(tx);
+}
+
 /** One set-based UPDATE … FROM (SQLite ≥ 3.33 and PostgreSQL): no per-row round trips. */
 async function applyToIncidents(tx: WorkflowTx, uploadId: string, now: string): Promise<void> {
   await sql`
@@ -113,6 +133,7 @@ async function applyToIncidents(tx: WorkflowTx, uploadId: string, now: string): 
       not_found_at = CASE WHEN a.result = 'not-found' THEN a.answered_at ELSE incidents.not_found_at END,
       not_our_customer_at = CASE WHEN a.result = 'not-our-customer' THEN a.answered_at ELSE incidents.not_our_customer_at END,
       first_notice = CASE WHEN a.result = 'identified' THEN 1 ELSE NULL END,
+      answer_seq = incidents.answer_seq + 1,
       updated_at = ${now}
     FROM answers a
     WHERE a.upload_id = ${uploadId} AND a.incident_id = incidents.incident_id`.execute(tx);

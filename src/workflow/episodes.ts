@@ -36,6 +36,14 @@ export interface EpisodeSummary {
 /** [time, srcPort, dstIp, dstPort, protocol]: compact, as stored on the incident. */
 export type ObservationTuple = [string, number | null, string | null, number | null, string];
 
+/**
+ * The observations as stored and served: JSON objects in the key order of the API's Observation, so
+ * that a request download can pass the stored text through without parsing it.
+ */
+export function observationsJson(observations: readonly ObservationTuple[]): string {
+  return JSON.stringify(observations.map(([time, srcPort, dstIp, dstPort, protocol]) => ({ time, srcPort, dstIp, dstPort, protocol })));
+}
+
 export interface Grouping {
   /** Known incidents that received sightings, summarised over all of them. */
   readonly known: Map<string, EpisodeSummary>;

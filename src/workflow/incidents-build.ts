@@ -1,8 +1,8 @@
 import { isClosed, isIncidentState, mayRemediate, type IncidentState } from '../domain/incident-state.js';
 import type { Storage } from '../storage/schema.js';
-import { insertMany, wdb, type IncidentsTable, type WorkflowTx } from '../storage/repositories/workflow-tables.js';
+import { insertMany, wdb, type IncidentObservationsTable, type IncidentsTable, type WorkflowTx } from '../storage/repositories/workflow-tables.js';
 import { chunkRows } from '../storage/repositories/batch.js';
-import { groupSightings, type EpisodeSummary, type KnownIncident, type Sighting } from './episodes.js';
+import { groupSightings, observationsJson, type EpisodeSummary, type KnownIncident, type Sighting } from './episodes.js';
 import { newId, newTicket, newTrackingId } from './identifiers.js';
 
 export interface BuildIncidentsOptions {
@@ -78,7 +78,15 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
       for (const part of chunkRows([...ips].map((ip) => ({ ip })), 400)) {
         const chunk = part.map((p) => p.ip);
         const sightings = await loadSightings(tx, eventIsp, chunk);
-        const known = await tx.selectFrom('incidents').selectAll().where('isp_id', '=', ispId).where('src_ip', 'in', chunk).orderBy('first_seen').execute();
+        const known = await tx
+          .selectFrom('incidents as i')
+          .leftJoin('incident_observations as o', 'o.incident_id', 'i.incident_id')
+          .selectAll('i')
+          .select('o.observations')
+          .where('i.isp_id', '=', ispId)
+          .where('i.src_ip', 'in', chunk)
+          .orderBy('i.first_seen')
+          .execute();
         const knownByIp = new Map<string, typeof known>();
         for (const k of known) {
           const list = knownByIp.get(k.src_ip) ?? [];
@@ -86,6 +94,7 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
           knownByIp.set(k.src_ip, list);
         }
         const fresh: IncidentsTable[] = [];
+        const freshObservations: IncidentObservationsTable[] = [];
         for (const ip of chunk) {
           counts.sources++;
           const mine = knownByIp.get(ip) ?? [];
@@ -106,18 +115,27 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
                 vulnerabilities: JSON.stringify(s.vulnerabilities),
                 bot_names: JSON.stringify(s.botNames),
                 strongest_stage: s.strongestStage,
-                observations: JSON.stringify(s.observations),
                 updated_at: now,
               })
               .where('incident_id', '=', k.incident_id)
               .execute();
+            const observations = observationsJson(s.observations);
+            if (observations !== k.observations) {
+              await tx
+                .insertInto('incident_observations')
+                .values({ incident_id: k.incident_id, observations })
+                .onConflict((oc) => oc.column('incident_id').doUpdateSet({ observations }))
+                .execute();
+            }
             counts.extended++;
           }
           let episode = mine.reduce((m, k) => Math.max(m, k.episode), 0);
           for (const s of g.fresh) {
             // The latest incident of this source that ended before this run began: this is its reinfection.
             const before = [...mine].reverse().find((k) => k.first_seen < s.firstSeen && isClosed(k.state as IncidentState) && k.state !== 'reinfected');
-            fresh.push(incidentRow({ incidentId: newId('inc'), ispId, eventIsp, ip, episode: ++episode, summary: s, now, previous: before?.incident_id ?? null }));
+            const incidentId = newId('inc');
+            fresh.push(incidentRow({ incidentId, ispId, eventIsp, ip, episode: ++episode, summary: s, now, previous: before?.incident_id ?? null }));
+            freshObservations.push({ incident_id: incidentId, observations: observationsJson(s.observations) });
             counts.created++;
             if (before !== undefined) {
               await setState(tx, before.incident_id, 'reinfected', s.firstSeen, now, `new activity ${s.firstSeen} from the same source`);
@@ -127,6 +145,7 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
           }
         }
         await insertIncidents(storage, tx, fresh, now);
+        await insertMany(storage, tx, 'incident_observations', freshObservations);
       }
     }
 
@@ -143,7 +162,7 @@ function closedAt(k: { state: string; completed_at: string | null; remediated_at
   return k.completed_at ?? k.remediated_at ?? k.reinfected_at;
 }
 
-function changed(k: { first_seen: string; last_seen: string; attack_count: number; vulnerabilities: string; bot_names: string; strongest_stage: string; observations: string }, s: EpisodeSummary): boolean {
+function changed(k: { first_seen: string; last_seen: string; attack_count: number; vulnerabilities: string; bot_names: string; strongest_stage: string; observations: string | null }, s: EpisodeSummary): boolean {
   return (
     k.first_seen !== s.firstSeen ||
     k.last_seen !== s.lastSeen ||
@@ -151,7 +170,7 @@ function changed(k: { first_seen: string; last_seen: string; attack_count: numbe
     k.vulnerabilities !== JSON.stringify(s.vulnerabilities) ||
     k.bot_names !== JSON.stringify(s.botNames) ||
     k.strongest_stage !== s.strongestStage ||
-    k.observations !== JSON.stringify(s.observations)
+    k.observations !== observationsJson(s.observations)
   );
 }
 
@@ -216,9 +235,9 @@ function incidentRow(n: NewIncident): IncidentsTable {
     vulnerabilities: JSON.stringify(s.vulnerabilities),
     bot_names: JSON.stringify(s.botNames),
     strongest_stage: s.strongestStage,
-    observations: JSON.stringify(s.observations),
     state: 'detected',
     subscriber_key: null,
+    answer_seq: 0,
     first_notice: null,
     previous_incident_id: n.previous,
     requested_until: null,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IdentificationRequest, RequestItem } from './requests.js';
+import type { IdentificationRequest, Observation, RequestItem } from './requests.js';
 
 /** The request as the JSON document of docs/isp-api.md. */
 export function requestToJson(req: IdentificationRequest): string {
@@ -12,11 +12,14 @@ export const REQUEST_CSV_HEADER = 'tracking_id,ticket,src_ip,time_utc,src_port,d
 export function requestToCsv(req: IdentificationRequest): string {
   const lines = [REQUEST_CSV_HEADER];
   for (const item of req.items) {
-    for (const o of item.observations) {
-      lines.push([item.trackingId, item.ticket, item.srcIp, o.time, o.srcPort ?? '', o.dstIp ?? '', o.dstPort ?? '', csvText(o.protocol)].join(','));
-    }
+    for (const o of item.observations) lines.push(csvRow(item, o));
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** One CSV line (without its line break) for one observed attack of an item. */
+export function csvRow(item: { readonly trackingId: string; readonly ticket: string; readonly srcIp: string }, o: Observation): string {
+  return `${item.trackingId},${item.ticket},${item.srcIp},${o.time},${o.srcPort ?? ''},${o.dstIp ?? ''},${o.dstPort ?? ''},${csvText(o.protocol)}`;
 }
 
 /**
@@ -66,7 +69,8 @@ export function requestToXarf(req: IdentificationRequest, reporter: XarfContact)
   return req.items.map((item) => itemToXarf(item, reporter));
 }
 
-function itemToXarf(item: RequestItem, reporter: XarfContact): XarfReport {
+/** The X-ARF report of one item. */
+export function itemToXarf(item: RequestItem, reporter: XarfContact): XarfReport {
   const first = item.observations[0];
   const csv = [
     'time_utc,src_ip,src_port,dst_ip,dst_port,protocol',

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Storage } from '../../storage/schema.js';
 import type { HttpConfig, HttpLimits } from '../deps.js';
@@ -15,6 +16,20 @@ export interface IspApiOptions {
   readonly limits: HttpLimits;
 }
 
+/**
+ * Offered by src/workflow (openRequestDownload): the request as text chunks read a page at a time, so
+ * a 100,000-item download neither builds one big string nor holds up small calls while it runs.
+ */
+interface StreamingServices {
+  openRequestDownload?(
+    storage: Storage,
+    ispId: string,
+    requestId: string,
+    format: 'json' | 'csv' | 'xarf',
+    options: { publicUrl?: string | null; reporter?: { org: string; contact: string; domain: string } },
+  ): Promise<AsyncIterable<string> | null>;
+}
+
 /** Set by the bearer hook; a route that reads it without the hook having run is a bug, not a 401. */
 const ISP_OF = new WeakMap<FastifyRequest, string>();
 
@@ -30,6 +45,8 @@ function ispOf(req: FastifyRequest): string {
  */
 export const ispApiRoutes: FastifyPluginAsync<IspApiOptions> = async (app, opts) => {
   const { storage, services, limits } = opts;
+  // The real workflow streams downloads; fakes without it are served from getRequest.
+  const download = (services as WorkflowServices & StreamingServices).openRequestDownload?.bind(services);
   // Response schemas document the API; serialising with JSON.stringify never drops a field they miss.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
@@ -47,10 +64,20 @@ export const ispApiRoutes: FastifyPluginAsync<IspApiOptions> = async (app, opts)
     '/requests/:requestId',
     { schema: getRequestSchema },
     async (req, reply) => {
+      const format = req.query.format ?? 'json';
+      const name = `request-${req.params.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+      if (download !== undefined) {
+        const chunks = await download(storage, ispOf(req), req.params.requestId, format, {
+          publicUrl: opts.config.publicUrl,
+          ...(format === 'xarf' ? { reporter: reporterOf(opts.config) } : {}),
+        });
+        if (chunks === null) throw httpError('NOT_FOUND', 'no such request');
+        if (format === 'csv') reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
+        else reply.type('application/json');
+        return reply.send(Readable.from(chunks, { objectMode: false }));
+      }
       const r = await services.getRequest(storage, ispOf(req), req.params.requestId, { publicUrl: opts.config.publicUrl });
       if (r === null) throw httpError('NOT_FOUND', 'no such request');
-      const format = req.query.format ?? 'json';
-      const name = `request-${r.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
       if (format === 'csv') {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(services.requestToCsv(r));
       }

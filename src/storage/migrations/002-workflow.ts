@@ -37,11 +37,10 @@ export const workflowMigration: Migration = {
       .addColumn('vulnerabilities', 'text', (c) => c.notNull())
       .addColumn('bot_names', 'text', (c) => c.notNull())
       .addColumn('strongest_stage', 'text', (c) => c.notNull())
-      // Every attack of the episode, [time, srcPort, dstIp, dstPort, protocol] tuples as JSON: kept with
-      // the incident so that a 100,000-incident request is read without re-joining the events table.
-      .addColumn('observations', 'text', (c) => c.notNull().defaultTo('[]'))
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('subscriber_key', 'text')
+      // Answers applied so far: a request counts an answer only when none came since it listed the incident.
+      .addColumn('answer_seq', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('first_notice', 'integer')
       .addColumn('previous_incident_id', 'text')
       .addColumn('requested_until', 'text')
@@ -63,6 +62,15 @@ export const workflowMigration: Migration = {
     await db.schema.createIndex('incidents_isp_state').on('incidents').columns(['isp_id', 'state']).execute();
     await db.schema.createIndex('incidents_key').on('incidents').columns(['isp_id', 'subscriber_key']).execute();
 
+    // Every attack of an incident's episode as JSON, in the shape the request download serves, so that a
+    // 100,000-incident request is read without re-joining the events table. Apart from the incident so
+    // that its rows stay small: answers, notices and site events rewrite incident rows, never these.
+    await db.schema
+      .createTable('incident_observations')
+      .addColumn('incident_id', 'text', (c) => c.primaryKey())
+      .addColumn('observations', 'text', (c) => c.notNull())
+      .execute();
+
     await db.schema
       .createTable('incident_state_log')
       .addColumn('incident_id', 'text', (c) => c.notNull())
@@ -79,15 +87,21 @@ export const workflowMigration: Migration = {
       .addColumn('week', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('item_count', 'integer', (c) => c.notNull())
+      // Kept by the answer upload: counting on every list call read the whole request.
+      .addColumn('answered_count', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
     await db.schema.createIndex('requests_isp').on('identification_requests').columns(['isp_id', 'created_at']).execute();
 
     await db.schema
       .createTable('request_items')
       .addColumn('request_id', 'text', (c) => c.notNull())
+      // The item's place in the request (first sighting, then tracking ID): downloads page through it.
+      .addColumn('seq', 'integer', (c) => c.notNull())
       .addColumn('incident_id', 'text', (c) => c.notNull())
       .addColumn('observed_until', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('request_items_pk', ['request_id', 'incident_id'])
+      // The incident's answer_seq when listed: the first answer after it counts as this item's answer.
+      .addColumn('answer_seq', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('request_items_pk', ['request_id', 'seq'])
       .execute();
     await db.schema.createIndex('request_items_incident').on('request_items').columns(['incident_id']).execute();
 
@@ -108,8 +122,10 @@ export const workflowMigration: Migration = {
       .addColumn('result', 'text', (c) => c.notNull())
       .addColumn('subscriber_key', 'text')
       .addColumn('answered_at', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('answers_pk', ['upload_id', 'incident_id'])
       .execute();
+    // No primary key: an upload never answers an incident twice (checked before writing), and rows
+    // appended in upload order are far cheaper to write than a random-order key.
+    await db.schema.createIndex('answers_upload').on('answers').columns(['upload_id']).execute();
     await db.schema.createIndex('answers_incident').on('answers').columns(['incident_id']).execute();
 
     await db.schema
@@ -166,7 +182,7 @@ export const workflowMigration: Migration = {
     await db.schema.dropIndex('events_isp_src_time').ifExists().execute();
     for (const t of [
       'incident_imports', 'audit_log', 'operator_sessions', 'operators', 'notices', 'answers', 'answer_uploads',
-      'request_items', 'identification_requests', 'incident_state_log', 'incidents', 'isp_tokens', 'isps',
+      'request_items', 'identification_requests', 'incident_state_log', 'incident_observations', 'incidents', 'isp_tokens', 'isps',
     ]) {
       await db.schema.dropTable(t).ifExists().execute();
     }

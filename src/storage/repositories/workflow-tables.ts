@@ -35,10 +35,10 @@ export interface IncidentsTable {
   vulnerabilities: string;
   bot_names: string;
   strongest_stage: string;
-  /** JSON array of [time, srcPort, dstIp, dstPort, protocol], one per attack, oldest first. */
-  observations: string;
   state: string;
   subscriber_key: string | null;
+  /** How many answers (identified, not-found, not-our-customer) were applied so far. */
+  answer_seq: number;
   first_notice: number | null;
   previous_incident_id: string | null;
   /** last_seen when the incident was last put on a request: newer activity asks again. */
@@ -58,6 +58,12 @@ export interface IncidentsTable {
   updated_at: string;
 }
 
+export interface IncidentObservationsTable {
+  incident_id: string;
+  /** JSON array of {time, srcPort, dstIp, dstPort, protocol}, one per attack, oldest first: as served. */
+  observations: string;
+}
+
 export interface IncidentStateLogTable {
   incident_id: string;
   state: string;
@@ -71,13 +77,19 @@ export interface IdentificationRequestsTable {
   week: string;
   created_at: string;
   item_count: number;
+  /** Items answered after the request was made. */
+  answered_count: number;
 }
 
 export interface RequestItemsTable {
   request_id: string;
+  /** 1-based place in the request, by first sighting then tracking ID. */
+  seq: number;
   incident_id: string;
   /** The incident's last sighting when requested: the request lists observations up to here. */
   observed_until: string;
+  /** The incident's answer_seq when it was listed. */
+  answer_seq: number;
 }
 
 export interface AnswersTable {
@@ -137,6 +149,7 @@ export interface WorkflowTables {
   isps: IspsTable;
   isp_tokens: IspTokensTable;
   incidents: IncidentsTable;
+  incident_observations: IncidentObservationsTable;
   incident_state_log: IncidentStateLogTable;
   identification_requests: IdentificationRequestsTable;
   request_items: RequestItemsTable;
