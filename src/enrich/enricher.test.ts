@@ -66,3 +66,17 @@ test('the integer path for IPv4 gives what the text path gives', () => {
   for (const ip of ['192.0.2.1', '192.0.2.9', '198.51.100.1', '::ffff:192.0.2.1', '2001:db8::1']) assert.deepEqual(fast.enrich(ip), slow.enrich(ip), ip);
   assert.deepEqual(v4.calls, ['asn:192.0.2.1', 'geo:192.0.2.1', 'isp:192.0.2.1', 'asn:2001:db8::1', 'geo:2001:db8::1', 'isp:2001:db8::1'], 'dotted quads never took the text path');
 });
+
+test('the IPv4 integer cache answers repeats without looking up again, and collisions stay correct', () => {
+  let lookups = 0;
+  const geo: GeoLookup = { country: () => null, countryV4: (n) => (lookups++, n % 2 === 0 ? 'JP' : 'US') };
+  const e = createEnricher({ geo, cacheSize: 1 });
+  const first = e.enrich('192.0.2.2');
+  assert.equal(e.enrich('192.0.2.2'), first);
+  assert.equal(lookups, 1);
+  assert.ok(Object.isFrozen(first));
+  for (let i = 0; i < 50; i++) {
+    for (const last of [1, 2, 3, 4, 5]) assert.equal(e.enrich(`198.51.100.${last}`).country, last % 2 === 0 ? 'JP' : 'US');
+  }
+  assert.ok(lookups > 6, 'two slots cannot hold five addresses');
+});

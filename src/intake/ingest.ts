@@ -69,6 +69,9 @@ export interface IngestSummary {
 }
 
 const DEFAULT_BATCH = 5000;
+// One SQLite transaction per batch: each commit rewrites the last, partly filled page of every
+// index, so larger batches write less; the batch's rows in memory stay a fixed, modest amount.
+const DEFAULT_SQLITE_BATCH = 20_000;
 
 /**
  * Reads honeypot files with one reader, enriches and stores the events, keeps every reject, and
@@ -78,7 +81,7 @@ const DEFAULT_BATCH = 5000;
 export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const importId = randomUUID();
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const batchSize = opts.batchSize ?? (opts.storage.dialect === 'sqlite' ? DEFAULT_SQLITE_BATCH : DEFAULT_BATCH);
   const keepInSummary = opts.rejectsInSummary ?? 50;
   const summary: IngestSummary = {
     importId,
