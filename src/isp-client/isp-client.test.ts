@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { subscriberKey } from './subscriber-key.js';
-import { parseMail } from './testing/mime.js';
-import { DAY, SECRET, TOKEN, item, request, startHarness, type Harness } from './testing/harness.js';
+import { isUserError } from '../domain/errors.js';
+import { httpTransport } from './center-client.js';
+import { openIspClient } from './open-client.js';
+import PostalMime from 'postal-mime';
+import { DAY, TOKEN, item, request, startHarness, type Harness } from './testing/harness.js';
 
 const ids = {
   hanako: 'AAAAhanako0000000000000000', // 192.0.2.10, ja
@@ -37,210 +37,83 @@ async function seeded(extra = ''): Promise<Harness> {
   return h;
 }
 
-const key = (customer: string): string => subscriberKey(SECRET, customer);
 
-describe('ISP client against a center on loopback', () => {
-  test('pull resolves (IP, port, time) locally and answer uploads only keys', async () => {
-    const h = await seeded();
-    try {
-      const pulled = await h.client.pull();
-      assert.equal(pulled.items, 7);
-      assert.equal(pulled.identified, 6);
-      assert.equal(pulled.notFound, 1);
-      assert.ok(pulled.lookupRejects.length >= 6, 'the bad fixture rows are reported');
-      const answered = await h.client.answer();
-      assert.equal(answered.applied, 7);
-      assert.deepEqual(h.center.answers.get(ids.hanako), { result: 'identified', subscriberKey: key('C-1001') });
-      assert.deepEqual(h.center.answers.get(ids.cgnMarch), { result: 'identified', subscriberKey: key('C-2002') });
-      assert.deepEqual(h.center.answers.get(ids.cgnJuly), { result: 'identified', subscriberKey: key('C-2003') });
-      assert.deepEqual(h.center.answers.get(ids.cgnLow), { result: 'identified', subscriberKey: key('C-2001') });
-      assert.deepEqual(h.center.answers.get(ids.unknown), { result: 'not-found' });
-      assert.equal(key('C-1001').length, 43);
-
-      const uploads = h.center.received.filter((r) => r.method === 'POST');
-      assert.ok(uploads.length > 0);
-      const csv = readFileSync(new URL('./fixtures/subscribers.csv', import.meta.url), 'utf8');
-      const secrets = csv
-        .split('\n')
-        .slice(1)
-        .flatMap((l) => l.match(/C-\d{4}|[\w.-]+@mail\.example|山田|花子|John Example|Example Street|千代田|Sample Road|Carl Test|Bea Sample/g) ?? []);
-      assert.ok(secrets.length > 10);
-      for (const u of uploads) {
-        for (const s of secrets) assert.ok(!u.body.includes(s), `upload to ${u.path} must not contain ${s}`);
-        assert.ok(!u.body.includes(SECRET));
-      }
-      for (const a of JSON.parse(uploads[0]?.body ?? '{}').answers as Record<string, unknown>[]) {
-        assert.deepEqual(Object.keys(a).sort(), a['result'] === 'identified' ? ['result', 'subscriberKey', 'trackingId'] : ['result', 'trackingId']);
-      }
-      assert.ok(h.center.received.every((r) => r.token === TOKEN));
-      // Idempotent: nothing new to look up or upload.
-      const again = await h.client.pull();
-      assert.equal(again.requests, 0);
-      assert.equal((await h.client.answer()).uploaded, 0);
-    } finally {
-      await h.close();
-    }
-  });
-
-  test('staged weekly e-mails over real SMTP, ja and en, stop on completion, restart on reinfection', async () => {
-    const h = await seeded();
-    try {
-      await h.client.pull();
-      await h.client.answer();
-
-      // Tuesday: not the notice day.
-      h.clock = new Date('2024-07-02T01:00:00Z');
-      const tuesday = await h.client.notify();
-      assert.equal(tuesday.due, false);
-      assert.equal(h.smtp.mails.length, 0);
-      // Wednesday 09:00 in Tokyo: before the hour.
-      h.clock = new Date('2024-07-03T00:00:00Z');
-      assert.equal((await h.client.notify()).due, false);
-
-      h.clock = new Date('2024-07-03T01:00:00Z');
-      const week1 = await h.client.notify();
-      assert.equal(week1.due, true);
-      // hanako, john, the three CGN subscribers; the postal-only one has no e-mail.
-      assert.equal(week1.sent, 5);
-      assert.equal(week1.skipped['no e-mail address'], 1);
-      assert.deepEqual(week1.byStage, { '1': 5 });
-      assert.equal(h.smtp.mails.length, 5);
-
-      // A second run the same day sends nothing more.
-      const same = await h.client.notify();
-      assert.equal(same.sent, 0);
-      assert.equal(same.skipped['notified recently'], 5);
-
-      for (let week = 2; week <= 3; week++) {
-        h.clock = new Date(h.clock.getTime() + 7 * DAY);
-        assert.equal((await h.client.notify()).sent, 5);
-      }
-      const mailsTo = (addr: string) => h.smtp.mails.filter((m) => m.to.includes(addr)).map((m) => parseMail(m.raw));
-      const ja = mailsTo('hanako@mail.example');
-      const en = mailsTo('john@mail.example');
-      assert.equal(ja.length, 3);
-      assert.equal(en.length, 3);
-
-      const ticket = `CC-${ids.hanako.slice(0, 4).toUpperCase()}-Q2`;
-      const jaExpect = [/おそれがあります/, /駆除をお願いします/, /【重要・至急】/];
-      ja.forEach((m, i) => {
-        const subject = m.headers.get('subject') ?? '';
-        assert.match(subject, jaExpect[i] as RegExp, `ja stage ${i + 1} subject`);
-        assert.match(subject, /Example Net/);
-        const text = m.text ?? '';
-        assert.match(text, /山田 花子 様/);
-        assert.match(text, /2024年6月20日〜2024年6月21日、2回/);
-        assert.match(text, /Demo\.Bot\.A、Demo\.Worm\.<b>/);
-        assert.ok(text.includes(`https://center.example/t/${ids.hanako}`), 'tracking link');
-        assert.ok(text.includes(`https://center.example/check?ticket=${ticket}`), 'check link');
-        assert.match(text, /料金のお支払いを求めることは決してありません/);
-        assert.match(text, /パスワード/);
-        assert.match(text, /駆除ツール/);
-        assert.match(text, /観測の記録/);
-        if (i === 2) assert.match(text, /これまで2回お知らせしました/);
-        const html = m.html ?? '';
-        assert.ok(html.includes('Demo.Worm.&lt;b&gt;'), 'html escapes center data');
-        assert.ok(!html.includes('Demo.Worm.<b>'));
-        assert.ok(html.includes(`<a href="https://center.example/t/${ids.hanako}">`));
-        assert.equal(m.headers.get('content-language'), 'ja');
-      });
-      const enExpect = [/may be infected/, /Please remove the bot/, /URGENT/];
-      en.forEach((m, i) => {
-        assert.match(m.headers.get('subject') ?? '', enExpect[i] as RegExp, `en stage ${i + 1} subject`);
-        const text = m.text ?? '';
-        assert.match(text, /Dear John Example,/);
-        assert.match(text, /25 attacks/);
-        assert.match(text, /never asks you to pay/);
-        assert.match(text, /never asks for a password/);
-        assert.match(text, /check\?ticket=CC-BBBB-Q2/);
-        assert.match(text, /Free cleaning tool/);
-        assert.match(text, /observation history/);
-      });
-
-      // The center got facts only: one per incident per notice, with the stage.
-      assert.equal(h.center.notices.length, 15);
-      assert.deepEqual(h.center.notices.filter((n) => n.trackingId === ids.hanako).map((n) => n.stage), [1, 2, 3]);
-      assert.ok(h.center.notices.every((n) => n.channel === 'email'));
-      const noticeBodies = h.center.received.filter((r) => r.path.endsWith('/notices')).map((r) => r.body).join('');
-      assert.ok(!noticeBodies.includes('mail.example') && !noticeBodies.includes('山田'));
-
-      // Completion stops hanako's notices.
-      h.center.setActivity(TOKEN, ids.hanako, { state: 'completed', visitedAt: '2024-07-18T00:00:00Z', completedAt: '2024-07-18T01:00:00Z' });
-      h.clock = new Date(h.clock.getTime() + 7 * DAY);
-      const afterDone = await h.client.notify();
-      assert.equal(afterDone.sent, 4);
-      assert.equal(mailsTo('hanako@mail.example').length, 3);
-
-      // Reinfection starts them again, at the next stage.
-      h.center.setActivity(TOKEN, ids.hanako, { state: 'reinfected', reinfected: true });
-      h.clock = new Date(h.clock.getTime() + 7 * DAY);
-      await h.client.notify();
-      const again = mailsTo('hanako@mail.example');
-      assert.equal(again.length, 4);
-      assert.match(again[3]?.headers.get('subject') ?? '', /至急/);
-    } finally {
-      await h.close();
-    }
-  });
-
-  test('a new incident for a completed subscriber (reinfection as a new episode) restarts notices', async () => {
+/**
+ * The end-to-end run is real-center.test.ts (the real center on real storage). These tests use the
+ * fake center for what a real one does not do on demand: fail, hang, or send hostile data.
+ */
+describe('ISP client against a failing or hostile center', () => {
+  test('hostile names from the center are escaped in the HTML mail', async () => {
     const h = await seeded();
     try {
       await h.client.pull();
       await h.client.answer();
       await h.client.notify({ now: true });
-      const before = h.smtp.mails.filter((m) => m.to.includes('john@mail.example')).length;
-      h.center.setActivity(TOKEN, ids.john, { state: 'completed', completedAt: '2024-07-04T00:00:00Z' });
-      h.clock = new Date(h.clock.getTime() + 7 * DAY);
-      await h.client.notify();
-      assert.equal(h.smtp.mails.filter((m) => m.to.includes('john@mail.example')).length, before);
-      h.center.addRequest(TOKEN, request('req-2', [item('HHHHjohnagain0000000000000', '192.0.2.20', [{ time: '2024-07-08T00:00:00Z', srcPort: 7000 }])]));
-      await h.client.pull();
-      await h.client.answer();
-      h.clock = new Date(h.clock.getTime() + 7 * DAY);
-      await h.client.notify();
-      const johns = h.smtp.mails.filter((m) => m.to.includes('john@mail.example')).map((m) => parseMail(m.raw));
-      assert.equal(johns.length, before + 1);
-      assert.match(johns.at(-1)?.text ?? '', /HHHHjohnagain/);
-      assert.doesNotMatch(johns.at(-1)?.text ?? '', new RegExp(ids.john));
+      const m = await PostalMime.parse(h.smtp.mails.find((x) => x.to.includes('hanako@mail.example'))?.raw ?? '');
+      assert.match(m.text ?? '', /Demo\.Worm\.<b>/, 'plain text keeps the name as sent');
+      assert.ok((m.html ?? '').includes('Demo.Worm.&lt;b&gt;'));
+      assert.ok(!(m.html ?? '').includes('Demo.Worm.<b>'));
     } finally {
       await h.close();
     }
   });
 
-  test('dry run sends and records nothing', async () => {
+  test('a 500 on /notices: the mail goes out once and the facts are reported on the next run', async () => {
     const h = await seeded();
     try {
       await h.client.pull();
-      const r = await h.client.notify({ now: true, dryRun: true });
-      assert.equal(r.sent, 0);
-      assert.equal(r.preview.length, 5);
-      assert.equal(h.smtp.mails.length, 0);
+      await h.client.answer();
+      h.center.fault('/notices', 500);
+      const r = await h.client.notify({ now: true });
+      assert.equal(r.sent, 5);
+      assert.equal(r.reported, 0);
+      assert.ok(h.warnings.some((w) => /not yet reported/.test(w) && /HTTP 500/.test(w)), h.warnings.join('\n'));
+      assert.equal((await h.client.status()).unreportedNotices, 5);
       assert.equal(h.center.notices.length, 0);
-      assert.deepEqual((await h.client.status()).notices, []);
+      h.center.fault('/notices', null);
+      h.clock = new Date(h.clock.getTime() + DAY); // Thursday: no new mail, but the backlog is reported.
+      const next = await h.client.notify();
+      assert.equal(next.due, false);
+      assert.equal(next.reported, 5);
+      assert.equal(h.smtp.mails.length, 5, 'nothing sent twice');
+      assert.equal(h.center.notices.length, 5);
+      assert.equal((await h.client.status()).unreportedNotices, 0);
     } finally {
       await h.close();
     }
   });
 
-  test('DKIM-signs when configured', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const h = await seeded(`  dkim:\n    domainName: isp.example\n    keySelector: cc2024\n    privateKeyFile: KEYFILE\n`);
+  test('a 500 on /requests or /answers: a clear error, nothing half done, a later run catches up', async () => {
+    const h = await seeded();
     try {
-      // The config names the file relative to the config folder; the mailer reads it on first use.
-      assert.equal(h.config.smtp?.dkim?.privateKeyFile, join(h.dir, 'KEYFILE'));
-      writeFileSync(join(h.dir, 'KEYFILE'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      await h.client.pull();
-      await h.client.notify({ now: true });
-      assert.ok(h.smtp.mails.length > 0);
-      for (const m of h.smtp.mails) {
-        const sig = parseMail(m.raw).headers.get('dkim-signature') ?? '';
-        assert.match(sig, /d=isp\.example/);
-        assert.match(sig, /s=cc2024/);
-        assert.match(sig, /a=rsa-sha256/);
-        assert.match(sig, /bh=[A-Za-z0-9+/=]{40,}/);
-      }
+      h.center.fault('/requests', 500);
+      await assert.rejects(h.client.pull(), (e) => isUserError(e) && /HTTP 500/.test(e.message));
+      assert.deepEqual((await h.client.status()).items, {});
+      h.center.fault('/requests', null);
+      assert.equal((await h.client.pull()).items, 7);
+      h.center.fault('/answers', 503);
+      await assert.rejects(h.client.answer(), (e) => isUserError(e) && /HTTP 503/.test(e.message));
+      assert.equal((await h.client.status()).unanswered, 7);
+      assert.equal(h.center.answers.size, 0);
+      h.center.fault('/answers', null);
+      assert.equal((await h.client.answer()).applied, 7);
+      assert.equal((await h.client.status()).unanswered, 0);
     } finally {
+      await h.close();
+    }
+  });
+
+  test('a center that never answers: the client gives up after its timeout with a clear error', async () => {
+    const h = await seeded();
+    const client = await openIspClient({ ...h.config, database: join(h.dir, 'timeout.db') }, { transport: httpTransport(h.center.url, TOKEN, 300), now: () => h.clock });
+    try {
+      h.center.fault('/requests', 'hang');
+      const started = Date.now();
+      await assert.rejects(client.pull(), (e) => isUserError(e) && /cannot be reached/.test(e.message));
+      assert.ok(Date.now() - started < 5000, 'gave up by its timeout');
+      assert.ok(!JSON.stringify(await client.status()).includes(TOKEN));
+    } finally {
+      await client.close();
       await h.close();
     }
   });

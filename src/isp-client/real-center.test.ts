@@ -13,6 +13,7 @@ import { openIspClient } from './open-client.js';
 import { subscriberKey } from './subscriber-key.js';
 import { FIXTURE_CSV } from './testing/harness.js';
 import { CENTER_PUBLIC_URL, startRealCenter } from './testing/real-center.js';
+import { event, insertEvents } from '../workflow/test-support.js';
 import { startSmtpSink, type ReceivedMail } from './testing/smtp-sink.js';
 
 const SECRET = 'test-secret-for-subscriber-keys-0123456789';
@@ -130,6 +131,21 @@ letters:
     assert.equal((await workflow.incidentByTrackingId(storage, ids.unknown))?.state, 'not-found');
     assert.equal((await workflow.incidentByTrackingId(storage, center.otherTrackingId))?.state, 'requested', 'the other ISP is untouched');
 
+    // Nothing new: a second pull finds no request, a second answer run uploads nothing.
+    assert.equal((await client.pull()).requests, 0);
+    assert.equal((await client.answer()).uploaded, 0);
+
+    // A dry run plans and renders, and neither sends nor tells the center.
+    const dry = await client.notify({ now: true, dryRun: true });
+    assert.equal(dry.sent, 0);
+    assert.equal(dry.preview.length, 4);
+    assert.equal(smtp.mails.length, 0);
+    assert.deepEqual(await noticesByStage(storage), {});
+    // Tuesday is not the notice day.
+    clock = new Date('2024-07-02T01:00:00Z');
+    assert.equal((await client.notify()).due, false);
+    clock = new Date('2024-07-03T01:00:00Z');
+
     // Three weekly runs: stage 1 informs, 2 asks, 3 is urgent.
     for (let week = 1; week <= 3; week++) {
       if (week > 1) clock = new Date(clock.getTime() + 7 * DAY);
@@ -139,6 +155,11 @@ letters:
       assert.deepEqual(r.byStage, { [String(week === 3 ? '3+' : week)]: 4 });
       assert.equal(r.skipped['no e-mail address'], 1);
       assert.equal(r.reported, 4);
+      if (week === 1) {
+        const same = await client.notify();
+        assert.equal(same.sent, 0);
+        assert.equal(same.skipped['notified recently'], 4, 'one notice a week');
+      }
     }
     assert.equal(smtp.mails.length, 12);
     const parsed = await Promise.all(smtp.mails.map(async (m: ReceivedMail) => ({ to: m.to, raw: m.raw, mail: await PostalMime.parse(m.raw) })));
@@ -232,6 +253,22 @@ letters:
     assert.equal(letters.letters, 3);
     assert.deepEqual(letters.byReason, { 'many-attacks': 0, 'many-attacks-default-mail': 1, 'no-reaction': 3 });
     assert.deepEqual(await noticesByStage(storage), { email: { '1': 4, '2': 4, '3': 4, '4': 3 }, postal: { '5': 3 } });
+
+    // Hanako is infected again: a new episode on the center, a new request, a new notice for it only.
+    await insertEvents(storage, [event('2024-08-05T09:00:00.000Z', '192.0.2.10', 'Example Net', { src_port: 41000, sample_sha256: 'b'.repeat(64), import_id: 'imp-2' })]);
+    await workflow.buildIncidents(storage, { gapDays: 7, now: new Date('2024-08-06T00:00:00.000Z') });
+    await workflow.buildWeeklyRequests(storage, { now: new Date('2024-08-06T00:00:00.000Z'), publicUrl: CENTER_PUBLIC_URL });
+    const again = await client.pull();
+    assert.deepEqual([again.requests, again.items, again.identified], [1, 1, 1]);
+    assert.equal((await client.answer()).applied, 1);
+    const fresh = (await workflow.listIncidents(storage, { ispId: 'example-net' })).incidents.find((i) => i.srcIp === '192.0.2.10' && i.firstSeen.startsWith('2024-08-05'));
+    assert.equal(fresh?.subscriberKey, key('C-1001'), 'the same opaque key links the episodes');
+    clock = new Date('2024-08-07T01:00:00Z');
+    await client.notify();
+    const reinfected = await Promise.all(smtp.mails.filter((m) => m.to.includes('hanako@mail.example')).map((m) => PostalMime.parse(m.raw)));
+    assert.equal(reinfected.length, 4, 'notices start again after reinfection');
+    assert.ok(fresh !== undefined && (reinfected[3]?.text ?? '').includes(fresh.trackingId));
+    assert.ok(!(reinfected[3]?.text ?? '').includes(ids.hanako), 'the completed episode is not repeated');
 
     // Nothing the ISP knows about its subscribers reached the center; the client's secret neither.
     const dump = await centerDump(storage);

@@ -42,7 +42,7 @@ export async function loadSubscriberStates(db: Kysely<LocalDatabase>): Promise<S
   const noticesBy = groupBy(notices, (n) => n.subscriber_key);
   return subscribers.map((subscriber) => {
     const mine = itemsBy.get(subscriber.subscriber_key) ?? [];
-    const open = mine.map((item) => ({ item, activity: activity.get(item.tracking_id) ?? null })).filter((v) => isOpen(v.activity));
+    const open = supersede(mine.map((item) => ({ item, activity: activity.get(item.tracking_id) ?? null })).filter((v) => isOpen(v.activity)));
     const openIds = new Set(open.map((v) => v.item.tracking_id));
     const sent = noticesBy.get(subscriber.subscriber_key) ?? [];
     const emails = sent.filter((n) => n.channel === 'email');
@@ -59,6 +59,16 @@ export async function loadSubscriberStates(db: Kysely<LocalDatabase>): Promise<S
       visited: open.some((v) => v.activity?.visited_at != null),
     };
   });
+}
+
+/**
+ * The center flags a finished episode as reinfected and also opens a new incident for the new
+ * activity. Where that newer incident is known, it alone stands for the reinfection: the finished
+ * episode is not announced again.
+ */
+function supersede(open: IncidentView[]): IncidentView[] {
+  const finished = (v: IncidentView): boolean => v.activity !== null && (v.activity.completed_at !== null || v.activity.remediated_at !== null);
+  return open.filter((v) => !finished(v) || !open.some((w) => w !== v && !finished(w) && w.item.first_seen > v.item.last_seen));
 }
 
 function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {

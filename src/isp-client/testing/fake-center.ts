@@ -16,6 +16,11 @@ export interface FakeCenter {
   readonly notices: { trackingId: string; stage: number; channel: string; sentAt: string }[];
   addRequest(token: string, request: IdentificationRequest): void;
   setActivity(token: string, trackingId: string, patch: Partial<IncidentActivity>): void;
+  /**
+   * Failure modes a real center does not produce on demand: answer every request to this API
+   * path (e.g. "/notices") with the status, or never answer ("hang"); null heals it.
+   */
+  fault(path: string, how: number | 'hang' | null): void;
   close(): Promise<void>;
 }
 
@@ -26,13 +31,15 @@ interface IspState {
 
 /**
  * An in-process center that follows docs/isp-api.md (base path, bearer tokens scoped to one ISP,
- * error shape, whole-or-nothing answers) on 127.0.0.1, until src/http's buildApp lands.
+ * error shape, whole-or-nothing answers) on 127.0.0.1. The end-to-end test runs against the real
+ * center (real-center.ts); this one serves the tests of failure modes and hostile data.
  */
 export async function startFakeCenter(): Promise<FakeCenter> {
   const isps = new Map<string, IspState>();
   const received: Received[] = [];
   const answers = new Map<string, { result: string; subscriberKey?: string }>();
   const notices: FakeCenter['notices'] = [];
+  const faults = new Map<string, number | 'hang'>();
   const state = (token: string): IspState => {
     let s = isps.get(token);
     if (s === undefined) isps.set(token, (s = { requests: [], activity: new Map() }));
@@ -53,6 +60,9 @@ export async function startFakeCenter(): Promise<FakeCenter> {
     if (token === null || !isps.has(token)) return error(res, 401, 'UNAUTHORIZED', 'authentication is required');
     const isp = state(token);
     const path = url.pathname.slice(base.length);
+    const fault = faults.get(path);
+    if (fault === 'hang') return;
+    if (fault !== undefined) return error(res, fault, 'INTERNAL', 'injected failure');
     const items = (): Map<string, IdentificationRequest['items'][number]> => new Map(isp.requests.flatMap((r) => r.items.map((i) => [i.trackingId, i] as const)));
     if (req.method === 'GET' && path === '/requests') {
       return send(res, 200, {
@@ -138,6 +148,11 @@ export async function startFakeCenter(): Promise<FakeCenter> {
       const isp = state(token);
       isp.activity.set(trackingId, { ...(isp.activity.get(trackingId) ?? {}), ...patch } as IncidentActivity);
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    fault: (path, how) => void (how === null ? faults.delete(path) : faults.set(path, how)),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
