@@ -1,4 +1,4 @@
-import { createHash, hash, randomUUID } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import type { HoneypotEvent, RejectedRecord } from '../domain/event.js';
@@ -80,7 +80,9 @@ const DEFAULT_SQLITE_BATCH = 20_000;
  */
 export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
-  const importId = randomUUID();
+  // Every event row carries it, and an index on it: 16 random characters (96 bits) instead of a
+  // 36-character UUID keep rows and index smaller.
+  const importId = randomBytes(12).toString('base64url');
   const batchSize = opts.batchSize ?? (opts.storage.dialect === 'sqlite' ? DEFAULT_SQLITE_BATCH : DEFAULT_BATCH);
   const keepInSummary = opts.rejectsInSummary ?? 50;
   const summary: IngestSummary = {
