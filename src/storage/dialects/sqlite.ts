@@ -10,6 +10,9 @@ const ROWS_PER_STATEMENT = 32;
 export async function openSqliteStorage(path: string): Promise<Storage> {
   const sqlite = new BetterSqlite3(path);
   // WAL lets `serve` read while `ingest` writes; NORMAL sync is safe with WAL and much faster.
+  // Only takes effect for a new file (before its first table). Larger pages mean a quarter of the
+  // WAL frames and write calls per commit and checkpoint, which is much of a bulk ingest's I/O cost.
+  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
