@@ -32,6 +32,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     const key = `${table}:${rowCount}:${constant}:${cols.join(',')}`;
     let st = statements.get(key);
     if (st === undefined) {
+      // Bounded: row shapes are few, but nothing here should grow with the input.
+      if (statements.size >= 256) statements.clear();
       const names = cols.map((c) => `"${c}"`).join(', ');
       if (rowCount === 1) {
         st = sqlite.prepare(`INSERT INTO "${table}" (${names}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
@@ -64,30 +66,34 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       const all = rows as unknown as readonly Record<string, unknown>[];
       let inserted = 0;
       let i = 0;
-      // Wide rows (events) go several to a statement, and a value that is the same in every row of
-      // the group (the file, the import, a NULL) is bound once: binding 26 values costs about as much
+      // Wide rows (events) go several to a statement, and a value that is the same in every row (the
+      // file, the import, a NULL) is bound once per statement: binding 26 values costs about as much
       // as SQLite's own work for the row. For narrow rows the sub-select costs more than it saves.
       const group = Math.min(ROWS_PER_STATEMENT, Math.floor(999 / width));
-      if (group > 1 && width >= 12 && width <= 30) {
+      if (group > 1 && width >= 12 && width <= 30 && all.length >= group) {
+        // Constant over the whole call, not per group: a handful of statements to prepare and
+        // cache, whatever the rows hold.
+        let constant = 0;
+        const head = first as unknown as Record<string, unknown>;
+        // Column 0 always varies (it is the key), so that a group has at least one VALUES column.
+        for (let c = 1; c < width; c++) {
+          const name = cols[c] as string;
+          const v = head[name];
+          let same = true;
+          for (let r = 1; r < all.length && same; r++) same = (all[r] as Record<string, unknown>)[name] === v;
+          if (same) constant |= 1 << c;
+        }
+        const st = groupStatement(table, cols, group, constant);
         const values: unknown[] = [];
+        for (let c = 1; c < width; c++) if ((constant & (1 << c)) !== 0) values.push(head[cols[c] as string]);
+        const shared = values.length;
         for (; i + group <= all.length; i += group) {
-          let constant = 0;
-          const head = all[i] as Record<string, unknown>;
-          // Column 0 always varies (it is the key), so that a group has at least one VALUES column.
-          for (let c = 1; c < width; c++) {
-            const name = cols[c] as string;
-            const v = head[name];
-            let same = true;
-            for (let r = i + 1; r < i + group && same; r++) same = (all[r] as Record<string, unknown>)[name] === v;
-            if (same) constant |= 1 << c;
-          }
-          values.length = 0;
-          for (let c = 1; c < width; c++) if ((constant & (1 << c)) !== 0) values.push(head[cols[c] as string]);
+          values.length = shared;
           for (let r = i; r < i + group; r++) {
             const row = all[r] as Record<string, unknown>;
             for (let c = 0; c < width; c++) if ((constant & (1 << c)) === 0) values.push(row[cols[c] as string]);
           }
-          inserted += groupStatement(table, cols, group, constant).run(values).changes;
+          inserted += st.run(values).changes;
         }
       }
       const single = groupStatement(table, cols, 1, 0);
