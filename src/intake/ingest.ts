@@ -6,7 +6,7 @@ import { truncateRaw } from '../domain/event.js';
 import { ipv4ToInt } from '../domain/ip.js';
 import type { EventsTable, RejectsTable, Storage } from '../storage/schema.js';
 import { writeIngestBatch, type SampleSighting } from '../storage/repositories/intake-repository.js';
-import { finishImport, startImport } from '../storage/repositories/imports-repository.js';
+import { finishImport, startImport, touchImport } from '../storage/repositories/imports-repository.js';
 import type { HoneypotReader } from './reader.js';
 
 /** What intake needs from enrichment: the synchronous look-ups (country, ASN, ISP). */
@@ -102,6 +102,7 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
     elapsedMs: 0,
   };
   await startImport(opts.storage, { importId, format: opts.reader.format, paths: opts.paths, startedAt: new Date().toISOString(), host: hostname() });
+  let lastBeat = Date.now();
   const newSamples = new Set<string>();
   const knownSamples = new Set<string>();
   const now = new Date().toISOString();
@@ -121,6 +122,10 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
         if (events.length === 0 && rejects.length === 0) return;
         if (opts.ptr !== undefined) await addPtrNames(events, opts.ptr);
         const r = await writeIngestBatch(opts.storage, { events, rejects, sightings });
+        if (Date.now() - lastBeat > 30_000) {
+          lastBeat = Date.now();
+          await touchImport(opts.storage, importId, new Date(lastBeat).toISOString());
+        }
         file.eventsStored += r.eventsInserted;
         file.duplicates += events.length - r.eventsInserted;
         summary.rejectsNew += r.rejectsInserted;

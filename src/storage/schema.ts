@@ -87,6 +87,8 @@ export interface ImportsTable {
   status: string;
   counts: string | null;
   host: string;
+  /** Updated while the import runs; a 'running' import whose heartbeat stopped was killed. */
+  heartbeat_at: string | null;
 }
 
 export interface Database {

@@ -1,5 +1,7 @@
 import { isClosed, isIncidentState, mayRemediate, type IncidentState } from '../domain/incident-state.js';
-import type { Storage } from '../storage/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, Storage } from '../storage/schema.js';
+import { liveImportIds } from '../storage/repositories/imports-repository.js';
 import { insertMany, wdb, type IncidentObservationsTable, type IncidentsTable, type WorkflowTx } from '../storage/repositories/workflow-tables.js';
 import { chunkRows } from '../storage/repositories/batch.js';
 import { groupSightings, observationsJson, type EpisodeSummary, type KnownIncident, type Sighting } from './episodes.js';
@@ -45,7 +47,8 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
   }
 
   return db.transaction().execute(async (tx) => {
-    const running = new Set((await tx.selectFrom('imports').select('import_id').where('status', '=', 'running').execute()).map((r) => r.import_id));
+    // A killed ingest stays 'running'; only imports whose heartbeat is recent are still being written.
+    const running = await liveImportIds(tx as unknown as Kysely<Database>);
     const done = new Set((await tx.selectFrom('incident_imports').select('import_id').execute()).map((r) => r.import_id));
     const present = (await tx.selectFrom('events').select('import_id').distinct().execute()).map((r) => r.import_id);
     const pending = present.filter((id) => !running.has(id) && (options.full === true || !done.has(id)));

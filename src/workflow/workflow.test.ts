@@ -76,7 +76,7 @@ dialectTest('incidents: episodes per ISP × source, incremental and idempotent',
     event('2024-05-25T09:00:00.000Z', '192.0.2.30', A, { import_id: 'imp-2' }),
   ]);
   // An import still running is left for the next build.
-  await storage.db.insertInto('imports').values({ import_id: 'imp-3', format: 'test', paths: '[]', started_at: NOW.toISOString(), finished_at: null, status: 'running', counts: null, host: 'h' }).execute();
+  await storage.db.insertInto('imports').values({ import_id: 'imp-3', format: 'test', paths: '[]', started_at: NOW.toISOString(), finished_at: null, status: 'running', counts: null, host: 'h', heartbeat_at: new Date().toISOString() }).execute();
   await insertEvents(storage, [event('2024-05-25T10:00:00.000Z', '192.0.2.40', A, { import_id: 'imp-3' })]);
   const r2 = await buildIncidents(storage, { gapDays: 7, now: NOW });
   assert.deepEqual({ created: r2.created, extended: r2.extended }, { created: 1, extended: 1 });

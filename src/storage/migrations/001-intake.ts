@@ -14,6 +14,7 @@ export const intakeMigration: Migration = {
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('counts', 'text')
       .addColumn('host', 'text', (c) => c.notNull())
+      .addColumn('heartbeat_at', 'text')
       .execute();
 
     await db.schema
