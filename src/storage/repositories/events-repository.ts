@@ -1,4 +1,5 @@
-import type { Storage } from '../schema.js';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, Storage } from '../schema.js';
 
 export interface Period {
   /** Inclusive start, ISO UTC; null = from the beginning. */
@@ -9,9 +10,7 @@ export interface Period {
 
 /** Distinct (sensor, source IP) pairs of attacks seen in a period. */
 export async function sourcesBySensor(storage: Storage, period: Period): Promise<{ sensor: string; srcIp: string }[]> {
-  let q = storage.db.selectFrom('events').select(['sensor', 'src_ip']).distinct();
-  if (period.from !== null) q = q.where('time', '>=', period.from);
-  if (period.to !== null) q = q.where('time', '<', period.to);
+  const q = inPeriod(storage, storage.db.selectFrom('events').select(['sensor', 'src_ip']).distinct(), period);
   const rows = await q.execute();
   return rows.map((r) => ({ sensor: r.sensor, srcIp: r.src_ip }));
 }
@@ -25,9 +24,7 @@ export interface EventTotals {
 }
 
 export async function eventTotals(storage: Storage, period: Period = { from: null, to: null }): Promise<EventTotals> {
-  let q = storage.db.selectFrom('events');
-  if (period.from !== null) q = q.where('time', '>=', period.from);
-  if (period.to !== null) q = q.where('time', '<', period.to);
+  const q = inPeriod(storage, storage.db.selectFrom('events'), period);
   const t = await q
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('src_ip').distinct().as('sources'), eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
     .executeTakeFirstOrThrow();
@@ -39,4 +36,30 @@ export async function eventTotals(storage: Storage, period: Period = { from: nul
     firstTime: (t.first as string | null) ?? null,
     lastTime: (t.last as string | null) ?? null,
   };
+}
+
+/**
+ * Restricts events to a period. On SQLite there is no time index: the event key starts with the
+ * time ("<time>|<hash>") and binary collation orders it as the time, so the same bounds on the key
+ * let the primary key find the range. The time conditions stay and decide; the key bounds only
+ * narrow the scan, so they must hold for every event in the period. "time >= from" implies
+ * "key >= from" always. "time < to" implies "key < to" unless a stored time is a proper prefix
+ * of `to`; stored times end in "Z", so that needs a "Z" before the end of `to`.
+ */
+function inPeriod<O>(
+  storage: Storage,
+  q: SelectQueryBuilder<Database, 'events', O>,
+  period: Period,
+): SelectQueryBuilder<Database, 'events', O> {
+  const keyed = storage.dialect === 'sqlite';
+  if (period.from !== null) {
+    q = q.where('time', '>=', period.from);
+    if (keyed) q = q.where('event_key', '>=', period.from);
+  }
+  if (period.to !== null) {
+    q = q.where('time', '<', period.to);
+    const z = period.to.indexOf('Z');
+    if (keyed && (z === -1 || z === period.to.length - 1)) q = q.where('event_key', '<', period.to);
+  }
+  return q;
 }
