@@ -7,10 +7,11 @@
  *   node --import tsx bench/isp-api.ts [--incidents 100000] [--clients 4] [--rounds 2] [--db file|postgres://…]
  * Loopback only: the server listens on 127.0.0.1 and the clients call nothing else.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Session } from 'node:inspector/promises';
 import { openStorage } from '../src/storage/dialects/open.js';
 import type { EventsTable } from '../src/storage/schema.js';
 import * as workflow from '../src/workflow/index.js';
@@ -45,11 +46,27 @@ const start = (): bigint => {
   cpuMark = process.cpuUsage();
   return process.hrtime.bigint();
 };
-const report = (phase: string, o: Record<string, unknown>): void => {
+// BENCH_PROFILE=<dir>: one CPU profile per phase (<dir>/<phase>.cpuprofile), for finding where a phase spends its time.
+const profileDir = process.env.BENCH_PROFILE;
+const inspector = profileDir !== undefined ? new Session() : null;
+if (inspector !== null) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+}
+const report = async (phase: string, o: Record<string, unknown>): Promise<void> => {
   const cpu = process.cpuUsage(cpuMark);
   const row = { phase, ...o, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   phases.push(row);
   console.log(JSON.stringify(row));
+  // A diagnostic preload (node --import …) may offer per-statement SQLite times.
+  const sqlTimes = (globalThis as { __sqlTimes?: () => string }).__sqlTimes;
+  if (sqlTimes !== undefined) console.log(sqlTimes());
+  if (inspector !== null && profileDir !== undefined) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(join(profileDir, `${phase}.cpuprofile`), JSON.stringify(profile));
+    await inspector.post('Profiler.start');
+  }
 };
 
 function ipv6(n: number): string {
@@ -80,16 +97,19 @@ try {
     for (let n = start; n < Math.min(N, start + CHUNK); n++) rows.push(eventRow(n, 0), eventRow(n, 1));
     await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'events', rows));
   }
-  report('seed-events', { events: 2 * N, ms: Math.round(ms(t0)) });
+  await report('seed-events', { events: 2 * N, ms: Math.round(ms(t0)) });
 
   t0 = start();
   const built = await workflow.buildIncidents(storage, { gapDays: 7, now: NOW });
-  report('build-incidents', { created: built.created, ms: Math.round(ms(t0)) });
+  await report('build-incidents', { created: built.created, ms: Math.round(ms(t0)) });
 
+  // What the center runs on its weekly schedule: the API then streams the request, so the build does
+  // not read it back (buildWeeklyRequests would, for the CLI, and costs a whole getRequest more).
   t0 = start();
-  const [req] = await workflow.buildWeeklyRequests(storage, { now: NOW, ispId: 'bench-net', publicUrl: 'http://127.0.0.1' });
+  const [req] = await workflow.buildWeeklyRequestSummaries(storage, { now: NOW, ispId: 'bench-net' });
   if (req === undefined) throw new Error('no request was built');
-  report('build-weekly-request', { items: req.items.length, ms: Math.round(ms(t0)) });
+  const buildMs = ms(t0);
+  await report('build-weekly-request', { items: req.itemCount, ms: Math.round(buildMs) });
 
   // The services alone, without HTTP, so the API's own share of the latency shows.
   t0 = start();
@@ -100,7 +120,7 @@ try {
   const jsonMs = ms(t0);
   t0 = process.hrtime.bigint();
   workflow.requestToCsv(fetched!);
-  report('services-only', { getRequestMs: Math.round(getMs), requestToJsonMs: Math.round(jsonMs), requestToCsvMs: Math.round(ms(t0)), jsonMiB: Number((jsonText.length / 2 ** 20).toFixed(1)) });
+  await report('services-only', { getRequestMs: Math.round(getMs), requestToJsonMs: Math.round(jsonMs), requestToCsvMs: Math.round(ms(t0)), jsonMiB: Number((jsonText.length / 2 ** 20).toFixed(1)) });
 
   const app = await buildApp({
     storage,
@@ -111,6 +131,8 @@ try {
   const auth = { authorization: `Bearer ${token}` };
   try {
     const lat: Record<string, number[]> = { list: [], json: [], csv: [], upload: [] };
+    // The tracking IDs the clients answer, as an ISP learns them: from a downloaded request.
+    let trackingIds: string[] = [];
     const call = async (kind: string, url: string, init: RequestInit = {}): Promise<string> => {
       const t = process.hrtime.bigint();
       const res = await fetch(`${base}${url}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
@@ -131,32 +153,34 @@ try {
           // Awaited first: `bytes += await …` would read bytes before the await and lose other clients' counts.
           const json = await call('json', `/api/isp/v1/requests/${id}?format=json`);
           bytes += Buffer.byteLength(json);
+          if (trackingIds.length === 0) trackingIds = (JSON.parse(json) as { items: { trackingId: string }[] }).items.map((it) => it.trackingId);
           const csv = await call('csv', `/api/isp/v1/requests/${id}?format=csv`);
           bytes += Buffer.byteLength(csv);
         }
       }),
     );
-    report('download', {
-      clients: C, rounds: R, ms: Math.round(ms(t0)), MiB: Number((bytes / 2 ** 20).toFixed(1)),
+    await report('download', {
+      clients: C,
+      // The goal: this week's request built (above) and downloaded as JSON by one client.
+      buildPlusJsonMs: Math.round(buildMs + (lat.json![0] ?? 0)), rounds: R, ms: Math.round(ms(t0)), MiB: Number((bytes / 2 ** 20).toFixed(1)),
       listP50: pct(lat.list!, 50), listP99: pct(lat.list!, 99),
       jsonP50: pct(lat.json!, 50), jsonP99: pct(lat.json!, 99),
       csvP50: pct(lat.csv!, 50), csvP99: pct(lat.csv!, 99),
     });
 
     // Phase 2: each client uploads its share of the answers as CSV, concurrently.
-    const items = req.items;
-    const shares = Array.from({ length: C }, (_, c) => items.filter((_, i) => i % C === c));
+    const shares = Array.from({ length: C }, (_, c) => trackingIds.filter((_, i) => i % C === c));
     t0 = start();
     const applied = await Promise.all(
       shares.map(async (share) => {
-        const lines = ['tracking_id,result,subscriber_key', ...share.map((it, i) => (i % 5 === 0 ? `${it.trackingId},not-found,` : `${it.trackingId},identified,key-${i % 40000}`))];
+        const lines = ['tracking_id,result,subscriber_key', ...share.map((id, i) => (i % 5 === 0 ? `${id},not-found,` : `${id},identified,key-${i % 40000}`))];
         const out = JSON.parse(await call('upload', '/api/isp/v1/answers', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${lines.join('\n')}\n` })) as { applied: number };
         return out.applied;
       }),
     );
     const uploadMs = ms(t0);
     const rows = applied.reduce((a, b) => a + b, 0);
-    report('upload-answers', { clients: C, rows, ms: Math.round(uploadMs), rowsPerSec: Math.round(rows / (uploadMs / 1000)), p50: pct(lat.upload!, 50), p99: pct(lat.upload!, 99) });
+    await report('upload-answers', { clients: C, rows, ms: Math.round(uploadMs), rowsPerSec: Math.round(rows / (uploadMs / 1000)), p50: pct(lat.upload!, 50), p99: pct(lat.upload!, 99) });
   } finally {
     await app.close();
   }
