@@ -170,11 +170,24 @@ try {
 
     // Phase 2: each client uploads its share of the answers as CSV, concurrently.
     const shares = Array.from({ length: C }, (_, c) => trackingIds.filter((_, i) => i % C === c));
+    const csvOf = (share: readonly string[]): string =>
+      `${['tracking_id,result,subscriber_key', ...share.map((id, i) => (i % 5 === 0 ? `${id},not-found,` : `${id},identified,key-${i % 40000}`))].join('\n')}\n`;
+
+    // The same upload through the service alone, on the same database, rolled back (beforeCommit throws).
+    t0 = start();
+    const rollback = new Error('bench: roll back');
+    const all = csvOf(trackingIds);
+    let serviceMs = 0;
+    try {
+      await workflow.applyAnswerUpload(storage, 'bench-net', { body: all, contentType: 'text/csv', maxRows: N + 1, maxBytes: 1 << 30, beforeCommit: () => { serviceMs = ms(t0); throw rollback; } }, 'bench');
+    } catch (e) {
+      if (e !== rollback) throw e;
+    }
+    await report('services-only-upload', { rows: trackingIds.length, msBeforeCommit: Math.round(serviceMs), rowsPerSec: Math.round(trackingIds.length / (serviceMs / 1000)) });
     t0 = start();
     const applied = await Promise.all(
       shares.map(async (share) => {
-        const lines = ['tracking_id,result,subscriber_key', ...share.map((id, i) => (i % 5 === 0 ? `${id},not-found,` : `${id},identified,key-${i % 40000}`))];
-        const out = JSON.parse(await call('upload', '/api/isp/v1/answers', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${lines.join('\n')}\n` })) as { applied: number };
+        const out = JSON.parse(await call('upload', '/api/isp/v1/answers', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csvOf(share) })) as { applied: number };
         return out.applied;
       }),
     );
