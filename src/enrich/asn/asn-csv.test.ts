@@ -72,6 +72,43 @@ test('several files merge; unsorted input is sorted; a partial overlap is trimme
   assert.match(t.errors[0]!.reason, /kept it from 203\.0\.114\.0 on/);
 });
 
+test('IPv4 look-ups around /16 edges: ranges across, inside and between /16s, each /16 asked twice', () => {
+  const t = asnTableFromTexts([
+    {
+      source: 'edges.csv',
+      text: [
+        '198.51.0.0,198.51.255.255,64500,Whole',
+        '203.0.100.0,203.1.0.10,64501,Across',
+        '203.1.0.20,203.1.0.30,64502,Inside',
+        '203.1.200.0,203.3.0.0,64503,Spans',
+        '255.255.255.0,255.255.255.255,64504,Last',
+      ].join('\n'),
+    },
+  ]);
+  const cases: [string, number | undefined][] = [
+    ['198.50.255.255', undefined],
+    ['198.51.0.0', 64500],
+    ['198.51.255.255', 64500],
+    ['198.52.0.0', undefined],
+    ['203.0.99.255', undefined],
+    ['203.0.255.255', 64501],
+    ['203.1.0.0', 64501],
+    ['203.1.0.10', 64501],
+    ['203.1.0.11', undefined],
+    ['203.1.0.25', 64502],
+    ['203.1.0.31', undefined],
+    ['203.1.199.255', undefined],
+    ['203.2.0.0', 64503],
+    ['203.3.0.0', 64503],
+    ['203.3.0.1', undefined],
+    ['0.0.0.0', undefined],
+    ['255.255.255.255', 64504],
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const [ip, asn] of cases) assert.equal(t.asn(ip)?.asn, asn, `${ip} (round ${round})`);
+  }
+});
+
 test('hostile input: garbage, truncation, unterminated quotes, huge fields, non-UTF-8', () => {
   const huge = 'x'.repeat(200_000);
   const t = asnTableFromTexts([

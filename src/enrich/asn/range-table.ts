@@ -189,6 +189,9 @@ function compareWords4(a: Uint32Array, ai: number, b: Uint32Array, bi: number, w
 export class AsnRangeTable {
   private readonly hitsV4: (AsnHit | undefined)[];
   private readonly hitsV6: (AsnHit | undefined)[];
+  private readonly known16 = new Uint8Array(65536);
+  private readonly first16 = new Int32Array(65536);
+  private readonly last16 = new Int32Array(65536);
 
   constructor(
     private readonly v4: Frozen,
@@ -208,10 +211,23 @@ export class AsnRangeTable {
   }
 
   findV4(ip: number): AsnHit | null {
-    const { starts, ends } = this.v4;
-    let lo = 0;
-    let hi = this.v4.count - 1;
-    let found = -1;
+    const { ends } = this.v4;
+    // The ranges that can hold an address of this /16, found once per /16 (the first time it is
+    // seen): a look-up then bisects those few instead of the whole table.
+    const top = ip >>> 16;
+    if (this.known16[top] === 0) {
+      this.first16[top] = this.lastStartAtOrBelow(top * 0x10000, 0, this.v4.count - 1, -1);
+      this.last16[top] = this.lastStartAtOrBelow(top * 0x10000 + 0xffff, 0, this.v4.count - 1, -1);
+      this.known16[top] = 1;
+    }
+    const found = this.lastStartAtOrBelow(ip, this.first16[top]! + 1, this.last16[top]!, this.first16[top]!);
+    if (found < 0 || ends[found]! < ip) return null;
+    return this.hit(this.v4, this.hitsV4, found);
+  }
+
+  /** The last IPv4 range in [lo, hi] that starts at or below ip, else `found`. */
+  private lastStartAtOrBelow(ip: number, lo: number, hi: number, found: number): number {
+    const { starts } = this.v4;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       if (starts[mid]! <= ip) {
@@ -219,8 +235,7 @@ export class AsnRangeTable {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    if (found < 0 || ends[found]! < ip) return null;
-    return this.hit(this.v4, this.hitsV4, found);
+    return found;
   }
 
   findV6(words: readonly number[]): AsnHit | null {

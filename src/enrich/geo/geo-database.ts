@@ -87,9 +87,18 @@ function ipv4Walker(reader: Reader<Response>): ((n: number) => string | null) | 
     }
     return db.readUInt32BE(right ? o + 4 : o);
   };
+  // Where the walk stands after an address's first 16 bits, filled in as /16s are first seen: the
+  // walk then takes 16 steps instead of 32. -1 = not yet known.
+  const after16 = new Int32Array(65536).fill(-1);
   return (n: number): string | null => {
-    let node = start;
-    for (let bit = 31; bit >= 0 && node < nodeCount; bit--) node = record(node, ((n >>> bit) & 1) === 1);
+    const top = n >>> 16;
+    let node = after16[top]!;
+    if (node < 0) {
+      node = start;
+      for (let bit = 31; bit >= 16 && node < nodeCount; bit--) node = record(node, ((n >>> bit) & 1) === 1);
+      after16[top] = node;
+    }
+    for (let bit = 15; bit >= 0 && node < nodeCount; bit--) node = record(node, ((n >>> bit) & 1) === 1);
     // nodeCount itself means "no data"; below it, the walk ran out of address bits (a broken tree).
     if (node <= nodeCount) return null;
     let country = byPointer.get(node);
