@@ -189,9 +189,8 @@ function compareWords4(a: Uint32Array, ai: number, b: Uint32Array, bi: number, w
 export class AsnRangeTable {
   private readonly hitsV4: (AsnHit | undefined)[];
   private readonly hitsV6: (AsnHit | undefined)[];
-  private readonly known16 = new Uint8Array(65536);
-  private readonly first16 = new Int32Array(65536);
-  private readonly last16 = new Int32Array(65536);
+  private first16: Int32Array | undefined;
+  private last16: Int32Array | undefined;
 
   constructor(
     private readonly v4: Frozen,
@@ -212,17 +211,34 @@ export class AsnRangeTable {
 
   findV4(ip: number): AsnHit | null {
     const { ends } = this.v4;
-    // The ranges that can hold an address of this /16, found once per /16 (the first time it is
-    // seen): a look-up then bisects those few instead of the whole table.
+    if (this.first16 === undefined) this.index16();
     const top = ip >>> 16;
-    if (this.known16[top] === 0) {
-      this.first16[top] = this.lastStartAtOrBelow(top * 0x10000, 0, this.v4.count - 1, -1);
-      this.last16[top] = this.lastStartAtOrBelow(top * 0x10000 + 0xffff, 0, this.v4.count - 1, -1);
-      this.known16[top] = 1;
-    }
-    const found = this.lastStartAtOrBelow(ip, this.first16[top]! + 1, this.last16[top]!, this.first16[top]!);
+    const first = this.first16![top]!;
+    const found = this.lastStartAtOrBelow(ip, first + 1, this.last16![top]!, first);
     if (found < 0 || ends[found]! < ip) return null;
     return this.hit(this.v4, this.hitsV4, found);
+  }
+
+  /**
+   * For each /16, the ranges that can hold its addresses (the last starting at or below its first
+   * address, through the last starting within it), in one pass on first use: a look-up then
+   * bisects those few instead of the whole table.
+   */
+  private index16(): void {
+    const { starts, count } = this.v4;
+    const first = new Int32Array(65536);
+    const last = new Int32Array(65536);
+    let j = -1;
+    for (let top = 0; top < 65536; top++) {
+      const base = top * 0x10000;
+      while (j + 1 < count && starts[j + 1]! <= base) j++;
+      first[top] = j;
+      let k = j;
+      while (k + 1 < count && starts[k + 1]! <= base + 0xffff) k++;
+      last[top] = k;
+    }
+    this.first16 = first;
+    this.last16 = last;
   }
 
   /** The last IPv4 range in [lo, hi] that starts at or below ip, else `found`. */
