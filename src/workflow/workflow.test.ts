@@ -176,6 +176,29 @@ dialectTest('answers: applied as a whole, keys linked, first-time vs repeat user
   assert.equal(audits.filter((a) => a.action === 'answers.upload').length, 2);
 });
 
+dialectTest('answers: a key answered in a later upload is a repeat user, and reinfects its completed incident', async (_t, storage) => {
+  const { trackingIds } = await requested(storage);
+  const db = wdb(storage);
+  const rows = await db.selectFrom('incidents').select(['incident_id', 'tracking_id', 'first_seen']).where('tracking_id', 'in', trackingIds).orderBy('first_seen').execute();
+  const [older, newer] = rows as [(typeof rows)[number], (typeof rows)[number]];
+  assert.ok(older.first_seen < newer.first_seen);
+  const upload = (id: string, key: string): Promise<unknown> =>
+    applyAnswerUpload(storage, 'example-net', { body: `tracking_id,result,subscriber_key\n${id},identified,${key}\n`, contentType: 'text/csv' }, 'isp:example-net');
+  await upload(older.tracking_id, 'k-one');
+  // The older incident's user cleaned up; then the same key comes back for a later incident.
+  await db.updateTable('incidents').set({ state: 'completed', completed_at: '2024-05-20T00:00:00.000Z' }).where('incident_id', '=', older.incident_id).execute();
+  await upload(newer.tracking_id, 'k-one');
+  const after = await db.selectFrom('incidents').select(['incident_id', 'state', 'first_notice', 'previous_incident_id', 'reinfected_at']).where('incident_id', 'in', [older.incident_id, newer.incident_id]).execute();
+  const o = after.find((r) => r.incident_id === older.incident_id);
+  const n = after.find((r) => r.incident_id === newer.incident_id);
+  assert.deepEqual([o?.state, o?.first_notice, o?.reinfected_at], ['reinfected', 1, newer.first_seen]);
+  assert.deepEqual([n?.state, n?.first_notice, n?.previous_incident_id], ['identified', 0, older.incident_id]);
+  // A key of its own: a first-time user.
+  const third = trackingIds.find((t) => t !== older.tracking_id && t !== newer.tracking_id) as string;
+  await upload(third, 'k-two');
+  assert.equal((await db.selectFrom('incidents').select('first_notice').where('tracking_id', '=', third).executeTakeFirst())?.first_notice, 1);
+});
+
 dialectTest('answers: every bad row gets one reason and nothing is applied', async (_t, storage) => {
   const { trackingIds } = await requested(storage);
   const [t1, t2] = trackingIds as [string, string];
