@@ -7,7 +7,7 @@ import { ipv4ToInt } from '../domain/ip.js';
 import type { EventsTable, RejectsTable, Storage } from '../storage/schema.js';
 import { writeIngestBatch, type SampleSighting } from '../storage/repositories/intake-repository.js';
 import { finishImport, startImport, touchImport } from '../storage/repositories/imports-repository.js';
-import type { HoneypotReader } from './reader.js';
+import type { HoneypotReader, ReadItem, ReadOptions } from './reader.js';
 
 /** What intake needs from enrichment: the synchronous look-ups (country, ASN, ISP). */
 export interface SourceEnricher {
@@ -142,14 +142,15 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
       };
 
       try {
-        const items = opts.reader.read(path, {
+        const readOptions: ReadOptions = {
           ...(opts.sensor !== undefined ? { sensor: opts.sensor } : {}),
           onProgress: (done, total) => {
             progressDone = done;
             progressTotal = total;
           },
-        });
-        for await (const item of items) {
+        };
+        // One record in; true when the batch is full and must be written.
+        const take = (item: ReadItem): boolean => {
           file.recordsRead++;
           if (item.kind === 'event') {
             const row = toEventRow(item.event, importId, opts.enricher);
@@ -164,10 +165,19 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
             file.ignored++;
             summary.ignoredByKind[item.ignored.kind] = (summary.ignoredByKind[item.ignored.kind] ?? 0) + 1;
           }
-          if (events.length + rejects.length >= batchSize) {
-            await flush();
-            opts.onProgress?.({ file: path, fileIndex: fi, fileCount: opts.paths.length, recordsRead: summary.recordsRead + file.recordsRead, done: progressDone, total: progressTotal });
+          return events.length + rejects.length >= batchSize;
+        };
+        const write = async (): Promise<void> => {
+          await flush();
+          opts.onProgress?.({ file: path, fileIndex: fi, fileCount: opts.paths.length, recordsRead: summary.recordsRead + file.recordsRead, done: progressDone, total: progressTotal });
+        };
+        const reader = opts.reader;
+        if (reader.readBatches !== undefined) {
+          for await (const chunk of reader.readBatches(path, readOptions)) {
+            for (const item of chunk) if (take(item)) await write();
           }
+        } else {
+          for await (const item of reader.read(path, readOptions)) if (take(item)) await write();
         }
       } catch (e) {
         // The reader could not go on (the file vanished, is unreadable, or is not of this format at all):

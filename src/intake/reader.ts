@@ -25,4 +25,9 @@ export interface HoneypotReader {
   readonly format: string;
   readonly description: string;
   read(path: string, options?: ReadOptions): AsyncIterable<ReadItem>;
+  /**
+   * Optional: the same items as read(), in order, several at a time. Intake prefers it: one await
+   * per chunk instead of one per record is a visible share of a bulk ingest.
+   */
+  readBatches?(path: string, options?: ReadOptions): AsyncIterable<readonly ReadItem[]>;
 }

@@ -173,6 +173,23 @@ describe('cc-jsonl on bad input', () => {
     assert.ok(rejects(items).every((r) => r.source === path && r.format === 'cc-jsonl'));
   });
 
+  test('readBatches gives the items of read, in order, over several chunks of the file', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      lines.push(i % 997 === 5 ? '{"broken' : i % 1009 === 7 ? '' : line({ ...ok, src_port: i % 65536, vulnerability_raw: 'x'.repeat(60) }));
+    }
+    const path = temp(`${lines.join('\n')}\n`, 'jsonl');
+    const single = await readAll(ccEventsJsonlReader, path);
+    const chunks: (readonly ReadItem[])[] = [];
+    assert.ok(ccEventsJsonlReader.readBatches !== undefined);
+    for await (const chunk of ccEventsJsonlReader.readBatches(path)) chunks.push(chunk);
+    assert.ok(chunks.length > 1, 'the file spans more than one read chunk');
+    assert.ok(chunks.every((c) => c.length > 0));
+    assert.deepEqual(chunks.flat(), single);
+    assert.equal(single.length, lines.length);
+    assert.equal(rejects(single).length, lines.filter((l) => l === '{"broken').length);
+  });
+
   test('non-UTF-8 bytes, CRLF, an empty file', async () => {
     const bytes = Buffer.concat([Buffer.from(`${line(ok)}\r\n`), Buffer.from('{"sensor": "h\xe9"}\r\n', 'latin1'), Buffer.from(`${line({ ...ok, src_port: 3 })}\r\n`)]);
     const items = await readAll(ccEventsJsonlReader, temp(bytes, 'jsonl'));

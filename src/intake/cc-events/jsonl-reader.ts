@@ -10,22 +10,28 @@ export const ccEventsJsonlReader: HoneypotReader = {
   format: FORMAT,
   description: 'cleancenter event format, JSON Lines (one event object per line)',
   read: (path: string, options?: ReadOptions) => readJsonl(path, options ?? {}),
+  readBatches: (path: string, options?: ReadOptions) => readJsonlBatches(path, options ?? {}),
 };
 
 async function* readJsonl(path: string, options: ReadOptions): AsyncGenerator<ReadItem> {
+  for await (const items of readJsonlBatches(path, options)) yield* items;
+}
+
+async function* readJsonlBatches(path: string, options: ReadOptions): AsyncGenerator<ReadItem[]> {
   const lineOptions = options.onProgress !== undefined ? { onProgress: options.onProgress } : {};
   const reject = (line: number, reason: string, raw: string): ReadItem => ({
     kind: 'reject',
     reject: { format: FORMAT, source: path, line, row: null, reason, raw },
   });
   for await (const batch of readLines(path, lineOptions)) {
+    const items: ReadItem[] = [];
     for (const line of batch) {
       if (!line.ok) {
-        yield reject(line.line, line.reason, line.raw);
+        items.push(reject(line.line, line.reason, line.raw));
         continue;
       }
       if (line.text.trim() === '') {
-        yield { kind: 'ignored', ignored: { kind: 'blank line' } };
+        items.push({ kind: 'ignored', ignored: { kind: 'blank line' } });
         continue;
       }
       const cut = line.terminated ? '' : ' (last line has no line end: file cut off?)';
@@ -33,16 +39,17 @@ async function* readJsonl(path: string, options: ReadOptions): AsyncGenerator<Re
       try {
         parsed = JSON.parse(line.text);
       } catch (e) {
-        yield reject(line.line, `invalid JSON: ${(e as Error).message}${cut}`, truncateRaw(line.text));
+        items.push(reject(line.line, `invalid JSON: ${(e as Error).message}${cut}`, truncateRaw(line.text)));
         continue;
       }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
-        yield reject(line.line, `expected a JSON object, got ${kind}`, truncateRaw(line.text));
+        items.push(reject(line.line, `expected a JSON object, got ${kind}`, truncateRaw(line.text)));
         continue;
       }
       const r = toCcEvent(parsed as Record<string, unknown>, false, { format: FORMAT, file: path, line: line.line, defaultSensor: options.sensor });
-      yield r.ok ? { kind: 'event', event: r.event } : reject(line.line, `${r.reason}${cut}`, truncateRaw(line.text));
+      items.push(r.ok ? { kind: 'event', event: r.event } : reject(line.line, `${r.reason}${cut}`, truncateRaw(line.text)));
     }
+    if (items.length > 0) yield items;
   }
 }
