@@ -20,6 +20,7 @@ export async function twoIspApp(limits: Partial<HttpLimits> = {}, publicUrl = 'h
   for (const [isp, net] of [['isp-a', '192.0.2'], ['isp-b', '198.51.100']] as const) {
     const items = [1, 2].map((n) => ({
       trackingId: tid(n, isp),
+      trackingUrl: `${publicUrl}/t/${tid(n, isp)}`,
       ticket: `CC-${isp === 'isp-a' ? 'AAAA' : 'BBBB'}-${n}${n}`,
       srcIp: `${net}.${n}`,
       firstSeen: '2024-05-01T10:00:00.000Z',

@@ -23,34 +23,9 @@ export interface RequestSummary {
   readonly answeredCount: number;
 }
 
-export interface Observation {
-  readonly time: string;
-  readonly srcPort: number | null;
-  readonly dstIp: string | null;
-  readonly dstPort: number | null;
-  readonly protocol: string;
-}
-
-export interface RequestItem {
-  readonly trackingId: string;
-  readonly ticket: string;
-  readonly srcIp: string;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly attackCount: number;
-  readonly botNames: readonly string[];
-  readonly vulnerabilities: readonly string[];
-  readonly trackingUrl?: string;
-  readonly observations: readonly Observation[];
-}
-
-export interface IdentificationRequest {
-  readonly requestId: string;
-  readonly isp: string;
-  readonly week: string;
-  readonly createdAt: string;
-  readonly items: readonly RequestItem[];
-}
+// The request shapes are the workflow's own: the HTTP layer serves them as they are built.
+export type { IdentificationRequest, Observation, RequestItem } from '../workflow/requests.js';
+import type { IdentificationRequest } from '../workflow/requests.js';
 
 export interface RejectedRow {
   readonly row: number;
