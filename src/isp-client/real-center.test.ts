@@ -11,12 +11,11 @@ import * as workflow from '../workflow/index.js';
 import { parseIspClientConfig } from './config.js';
 import { openIspClient } from './open-client.js';
 import { subscriberKey } from './subscriber-key.js';
-import { FIXTURE_CSV } from './testing/harness.js';
+import { FIXTURE_CSV, SECRET, testClientYaml } from './testing/harness.js';
 import { CENTER_PUBLIC_URL, startRealCenter } from './testing/real-center.js';
 import { event, insertEvents } from '../workflow/test-support.js';
 import { startSmtpSink, type ReceivedMail } from './testing/smtp-sink.js';
 
-const SECRET = 'test-secret-for-subscriber-keys-0123456789';
 const DAY = 86_400_000;
 const key = (customer: string): string => subscriberKey(SECRET, customer);
 
@@ -82,21 +81,7 @@ dialectTest('ISP client against the real center on loopback: pull, answer, stage
   const dir = mkdtempSync(join(tmpdir(), 'cc-isp-real-'));
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(join(dir, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const yaml = `ispName: Example Net
-center:
-  url: ${center.url}
-  publicUrl: ${CENTER_PUBLIC_URL}
-database: ./client.db
-subscriberKeySecret: ${SECRET}
-lookup:
-  kind: csv
-  file: ${JSON.stringify(FIXTURE_CSV)}
-smtp:
-  host: ${smtp.host}
-  port: ${smtp.port}
-  secure: false
-  from: "Example Net Security <security@isp.example>"
-  dkim:
+  const yaml = testClientYaml(center.url, CENTER_PUBLIC_URL, smtp, `  dkim:
     domainName: isp.example
     keySelector: cc2024
     privateKeyFile: dkim.pem
@@ -104,7 +89,7 @@ letters:
   manyAttacks: 100
   manyAttacksDefaultMail: 20
   noReactionAfterEmails: 2
-`;
+`);
   const file = join(dir, 'isp-client.yaml');
   writeFileSync(file, yaml);
   const config = parseIspClientConfig(yaml, 'isp-client.yaml', file, { CLEANCENTER_ISP_TOKEN: center.token });

@@ -12,6 +12,25 @@ export const FIXTURE_CSV = fileURLToPath(new URL('../fixtures/subscribers.csv', 
 export const TOKEN = 'isp-token-example-net-0123456789';
 export const SECRET = 'test-secret-for-subscriber-keys-0123456789';
 
+/** The client config every test starts from: the fixture subscribers, a center and an SMTP peer on loopback. */
+export function testClientYaml(centerUrl: string, publicUrl: string, smtp: { host: string; port: number }, extraYaml = ''): string {
+  return `ispName: Example Net
+center:
+  url: ${centerUrl}
+  publicUrl: ${publicUrl}
+database: ./client.db
+subscriberKeySecret: ${SECRET}
+lookup:
+  kind: csv
+  file: ${JSON.stringify(FIXTURE_CSV)}
+smtp:
+  host: ${smtp.host}
+  port: ${smtp.port}
+  secure: false
+  from: "Example Net Security <security@isp.example>"
+${extraYaml}`;
+}
+
 export interface Harness {
   readonly dir: string;
   readonly center: FakeCenter;
@@ -29,21 +48,7 @@ export async function startHarness(extraYaml = ''): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-isp-'));
   const center = await startFakeCenter();
   const smtp = await startSmtpSink();
-  const yaml = `ispName: Example Net
-center:
-  url: ${center.url}
-  publicUrl: https://center.example
-database: ./client.db
-subscriberKeySecret: ${SECRET}
-lookup:
-  kind: csv
-  file: ${JSON.stringify(FIXTURE_CSV)}
-smtp:
-  host: ${smtp.host}
-  port: ${smtp.port}
-  secure: false
-  from: "Example Net Security <security@isp.example>"
-${extraYaml}`;
+  const yaml = testClientYaml(center.url, 'https://center.example', smtp, extraYaml);
   const file = join(dir, 'isp-client.yaml');
   writeFileSync(file, yaml);
   const config = parseIspClientConfig(yaml, 'isp-client.yaml', file, { CLEANCENTER_ISP_TOKEN: TOKEN });

@@ -9,7 +9,7 @@ import * as workflow from '../../workflow/index.js';
 import { event, insertEvents } from '../../workflow/test-support.js';
 import { parseIspClientConfig, type ResolvedIspClientConfig } from '../config.js';
 import { openIspClient, type IspClient } from '../open-client.js';
-import { FIXTURE_CSV, SECRET } from './harness.js';
+import { testClientYaml } from './harness.js';
 
 export const CENTER_PUBLIC_URL = 'https://center.example';
 const SESSION_SECRET = 'real-center-test-secret-0123456789-abcdefghij';
@@ -100,21 +100,7 @@ export interface RealClient {
 /** An ISP client in a temp folder, wired by HTTP to a real center and an SMTP server on loopback. */
 export async function openRealClient(center: { url: string; token: string }, smtp: { host: string; port: number }, extraYaml = ''): Promise<RealClient> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-isp-real-'));
-  const yaml = `ispName: Example Net
-center:
-  url: ${center.url}
-  publicUrl: ${CENTER_PUBLIC_URL}
-database: ./client.db
-subscriberKeySecret: ${SECRET}
-lookup:
-  kind: csv
-  file: ${JSON.stringify(FIXTURE_CSV)}
-smtp:
-  host: ${smtp.host}
-  port: ${smtp.port}
-  secure: false
-  from: "Example Net Security <security@isp.example>"
-${extraYaml}`;
+  const yaml = testClientYaml(center.url, CENTER_PUBLIC_URL, smtp, extraYaml);
   const file = join(dir, 'isp-client.yaml');
   writeFileSync(file, yaml);
   const config = parseIspClientConfig(yaml, 'isp-client.yaml', file, { CLEANCENTER_ISP_TOKEN: center.token });
