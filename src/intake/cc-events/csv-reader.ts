@@ -1,6 +1,6 @@
 import { truncateRaw } from '../../domain/event.js';
 import type { HoneypotReader, ReadItem, ReadOptions } from '../reader.js';
-import { readLines } from '../cowrie/read-lines.js';
+import { readLines } from '../read-lines.js';
 import { CC_FIELDS, CC_REQUIRED, isExtensionField, toCcEvent } from './cc-record.js';
 import { splitCsvLine } from './csv-line.js';
 

@@ -1,6 +1,6 @@
 import { truncateRaw } from '../../domain/event.js';
 import type { HoneypotReader, ReadItem, ReadOptions } from '../reader.js';
-import { readLines } from '../cowrie/read-lines.js';
+import { readLines } from '../read-lines.js';
 import { toCcEvent } from './cc-record.js';
 
 const FORMAT = 'cc-jsonl';

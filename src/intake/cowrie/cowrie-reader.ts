@@ -4,7 +4,7 @@ import { truncateRaw } from '../../domain/event.js';
 import type { HoneypotReader, ReadItem, ReadOptions } from '../reader.js';
 import { analyseCommand, baseName } from './command-analysis.js';
 import { FieldError, optionalIp, optionalPort, optionalString, requiredIp, requiredSha256, requiredString, requiredTime, show } from './field-checks.js';
-import { readLines, type Line } from './read-lines.js';
+import { readLines, type Line } from '../read-lines.js';
 import { pushCapped, SessionTable, type SessionState } from './session-table.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { MAX_RAW_KEPT } from '../../domain/event.js';
+import { MAX_RAW_KEPT } from '../domain/event.js';
 
 /** A physical line that is valid UTF-8 and not too long; `text` has no line end. */
 export interface GoodLine {
