@@ -1,5 +1,6 @@
 /**
- * npm run bench — intake throughput and memory.
+ * npm run bench — intake throughput and memory (issue 2), then the ISP API on 100,000 incidents
+ * (issue 3: build + download a week's request, answer upload, p50/p99 under concurrent clients).
  * For 1,000,000 and 5,000,000 generated events: a baseline (read + JSON.parse only) and the full
  * ingest (validate, enrich with the bundled GeoLite2 country and ASN tables and an ISP table, store
  * in SQLite). Each measurement runs in its own process so that peak memory is its own. Medians of
@@ -15,7 +16,8 @@ import { generateEvents } from './generate.js';
 const OUT = new URL('./out/', import.meta.url).pathname;
 mkdirSync(OUT, { recursive: true });
 const sizes = (process.env.BENCH_SIZES ?? '1000000,5000000').split(',').map(Number);
-const only = process.env.BENCH_ONLY ?? 'intake';
+// BENCH_ONLY=intake | isp | resolver (comma-separated); the default runs intake and isp.
+const only = process.env.BENCH_ONLY ?? 'intake,isp';
 
 function worker(mode: string, file: string): Record<string, number> {
   const o = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'intake-worker.ts'), mode, file, join(OUT, 'bench.db')], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -65,6 +67,14 @@ if (only.includes('intake')) {
   console.log(`\n${rows.join('\n')}`);
   console.log('goals: ≥ 100,000 events/s on one core; peak memory flat between sizes.');
   rmSync(join(OUT, 'bench.db'), { force: true });
+}
+
+if (only.includes('isp')) {
+  // Its own process: the server and its clients share one event loop there, and its memory is its own.
+  const n = process.env.BENCH_INCIDENTS ?? '100000';
+  const clients = process.env.BENCH_CLIENTS ?? '4';
+  console.log(`\nISP API benchmark: ${n} incidents, ${clients} concurrent clients on loopback`);
+  execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'isp-api.ts'), '--incidents', n, '--clients', clients, '--rounds', '2'], { stdio: 'inherit' });
 }
 
 if (only.includes('resolver')) execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'resolver.ts')], { stdio: 'inherit' });
