@@ -1,4 +1,5 @@
 import type { Storage } from '../storage/schema.js';
+import { PORTAL_SESSION_PREFIX } from '../workflow/operators.js';
 import type { WorkflowServices } from './services.js';
 import type { Session, SessionStore } from './sessions.js';
 
@@ -7,7 +8,7 @@ import type { Session, SessionStore } from './sessions.js';
  * name can have (operator names never contain ":"). Each store only ever answers for its own kind,
  * so a portal cookie value replayed as an operator cookie (or the reverse) finds nothing.
  */
-const PORTAL_PREFIX = 'isp:';
+const PORTAL_PREFIX = PORTAL_SESSION_PREFIX;
 
 type DbSession = { username: string; csrfToken: string; expiresAt: string };
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { dialectTest } from '../testing/databases.js';
 import { wdb } from '../storage/repositories/workflow-tables.js';
 import { sha256Hex } from './identifiers.js';
+import { PORTAL_SESSION_PREFIX } from './operators.js';
 import {
   authenticateIspToken,
   createIsp,
@@ -77,4 +78,29 @@ dialectTest('operators: scrypt with per-user salt, verify, sessions', async (_t,
   await endOperatorSession(storage, s.sessionId);
   assert.equal(await operatorSession(storage, s.sessionId), null);
   assert.deepEqual((await listAudit(storage)).map((a) => a.action), ['operator.add', 'operator.add']);
+});
+
+dialectTest('rotating an ISP token ends the portal sessions of that ISP only (not another ISP, not operators)', async (_t, storage) => {
+  await createIsp(storage, { id: 'a', name: 'A', prefixes: ['192.0.2.0/24'] }, 'op');
+  await createIsp(storage, { id: 'b', name: 'B', prefixes: ['198.51.100.0/24'] }, 'op');
+  await issueIspToken(storage, 'a', 'op');
+  const portalA = await createOperatorSession(storage, `${PORTAL_SESSION_PREFIX}a`);
+  const portalB = await createOperatorSession(storage, `${PORTAL_SESSION_PREFIX}b`);
+  const operator = await createOperatorSession(storage, 'alice');
+  await rotateIspToken(storage, 'a', 'op');
+  assert.equal(await operatorSession(storage, portalA.sessionId), null);
+  assert.notEqual(await operatorSession(storage, portalB.sessionId), null);
+  assert.notEqual(await operatorSession(storage, operator.sessionId), null);
+  const rotation = (await listAudit(storage)).find((a) => a.action === 'isp.token.rotate');
+  assert.deepEqual(rotation?.details, { revoked: 1, sessionsEnded: 1 });
+});
+
+dialectTest('expired sessions are cleared at the next login', async (_t, storage) => {
+  const old = await createOperatorSession(storage, 'alice', -1);
+  const rows = async (): Promise<number> => (await wdb(storage).selectFrom('operator_sessions').select('session_hash').execute()).length;
+  assert.equal(await rows(), 1);
+  assert.equal(await operatorSession(storage, old.sessionId), null);
+  const fresh = await createOperatorSession(storage, 'bob');
+  assert.equal(await rows(), 1);
+  assert.notEqual(await operatorSession(storage, fresh.sessionId), null);
 });

@@ -4,6 +4,7 @@ import { UserError } from '../domain/errors.js';
 import type { Storage } from '../storage/schema.js';
 import { wdb } from '../storage/repositories/workflow-tables.js';
 import { audit } from './audit.js';
+import { PORTAL_SESSION_PREFIX } from './operators.js';
 import { sha256Hex } from './identifiers.js';
 
 /** A participating ISP as the center knows it: an id slug, a name and the networks it answers for. */
@@ -141,12 +142,16 @@ async function writeToken(storage: Storage, ispId: string, actor: string, revoke
   const now = new Date().toISOString();
   await db.transaction().execute(async (tx) => {
     let revoked = 0;
+    let sessionsEnded = 0;
     if (revokeOld) {
       const r = await tx.updateTable('isp_tokens').set({ revoked_at: now }).where('isp_id', '=', ispId).where('revoked_at', 'is', null).executeTakeFirst();
       revoked = Number(r.numUpdatedRows);
+      // A rotation answers a leaked token: portal sessions opened with the old one end with it.
+      const s = await tx.deleteFrom('operator_sessions').where('username', '=', `${PORTAL_SESSION_PREFIX}${ispId}`).executeTakeFirst();
+      sessionsEnded = Number(s.numDeletedRows);
     }
     await tx.insertInto('isp_tokens').values({ token_hash: sha256Hex(token), isp_id: ispId, created_at: now, revoked_at: null }).execute();
-    await audit(storage, actor, revokeOld ? 'isp.token.rotate' : 'isp.token.issue', ispId, { revoked }, tx);
+    await audit(storage, actor, revokeOld ? 'isp.token.rotate' : 'isp.token.issue', ispId, revokeOld ? { revoked, sessionsEnded } : { revoked }, tx);
   });
   return { token };
 }

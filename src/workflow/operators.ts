@@ -58,6 +58,12 @@ export async function verifyOperator(storage: Storage, username: string, passwor
   return checkPassword(String(password), row.password_hash);
 }
 
+/**
+ * Portal sessions of an ISP share the session table with operators, under the subject
+ * `isp:<ISP id>`: no operator name can contain ":", so the two kinds never meet.
+ */
+export const PORTAL_SESSION_PREFIX = 'isp:';
+
 export interface OperatorSession {
   readonly username: string;
   readonly csrfToken: string;
@@ -70,7 +76,10 @@ export async function createOperatorSession(storage: Storage, username: string, 
   const csrfToken = randomBytes(32).toString('base64url');
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
-  await wdb(storage)
+  const db = wdb(storage);
+  // Expired sessions are of no use to anyone: each login clears them, so the table stays small.
+  await db.deleteFrom('operator_sessions').where('expires_at', '<=', now.toISOString()).execute();
+  await db
     .insertInto('operator_sessions')
     .values({ session_hash: sha256Hex(sessionId), username, csrf_token: csrfToken, created_at: now.toISOString(), expires_at: expiresAt })
     .execute();
