@@ -24,6 +24,21 @@ describe('end-user site on fake services', () => {
     assert.deepEqual(w.events, [1, 2, 3].map(() => ({ trackingId: id, event: 'visited' })));
   });
 
+  test('HEAD requests and prefetches get an answer but count as no visit and no download', async () => {
+    const { app, w } = await twoIspApp();
+    const id = tid(1, 'isp-a');
+    const head = await app.inject({ method: 'HEAD', url: `/t/${id}` });
+    assert.equal(head.statusCode, 200);
+    assert.equal((await app.inject({ method: 'HEAD', url: `/t/${id}/download` })).statusCode, 200);
+    for (const headers of [{ 'sec-purpose': 'prefetch' }, { purpose: 'prefetch' }, { 'x-moz': 'prefetch' }, { 'sec-purpose': 'prefetch;prerender' }]) {
+      assert.equal((await app.inject({ url: `/t/${id}`, headers })).statusCode, 200);
+    }
+    assert.deepEqual(w.events, []);
+    assert.equal((await app.inject({ method: 'HEAD', url: `/t/${tid(99, 'isp-a')}` })).statusCode, 404, 'unknown IDs are still 404');
+    await app.inject({ url: `/t/${id}` });
+    assert.deepEqual(w.events, [{ trackingId: id, event: 'visited' }]);
+  });
+
   test('download page records downloaded and serves a page, not a binary; the checklist records completed', async () => {
     const { app, w } = await twoIspApp();
     const id = tid(2, 'isp-a');

@@ -19,6 +19,17 @@ const QUESTIONS = ['q1', 'q2', 'q3', 'q4', 'q5'] as const;
 const ANSWERS: readonly string[] = ['yes', 'no', 'unknown'];
 
 /**
+ * Requests no person saw: HEAD (link checkers and mail scanners ask for headers only; Fastify
+ * answers HEAD through the GET handler) and browser prefetches (Sec-Purpose / Purpose: prefetch).
+ * They get the page but are not counted as a visit or a download.
+ */
+function unseen(req: FastifyRequest): boolean {
+  if (req.method === 'HEAD') return true;
+  const purpose = req.headers['sec-purpose'] ?? req.headers.purpose ?? req.headers['x-moz'] ?? req.headers['x-purpose'];
+  return typeof purpose === 'string' && /\b(prefetch|preview)\b/i.test(purpose);
+}
+
+/**
  * The countermeasure site for end users, reached by the link in their notice. Pages show dates
  * and malware names only — never addresses — and work without JavaScript on a phone.
  */
@@ -61,7 +72,7 @@ ${checklist(lang, inc, missing)}
   app.get<{ Params: { id: string } }>('/t/:id', async (req, reply) => {
     const lang = pickLang(req, reply);
     const inc = await incident(req);
-    await services.recordSiteEvent(storage, inc.trackingId, 'visited', opts.now().toISOString());
+    if (!unseen(req)) await services.recordSiteEvent(storage, inc.trackingId, 'visited', opts.now().toISOString());
     return show(reply, lang, messages(lang).trackTitle, base(inc), historyPage(lang, inc, false));
   });
 
@@ -69,7 +80,7 @@ ${checklist(lang, inc, missing)}
     const lang = pickLang(req, reply);
     const t = messages(lang);
     const inc = await incident(req);
-    await services.recordSiteEvent(storage, inc.trackingId, 'downloaded', opts.now().toISOString());
+    if (!unseen(req)) await services.recordSiteEvent(storage, inc.trackingId, 'downloaded', opts.now().toISOString());
     return show(reply, lang, t.downloadTitle, `${base(inc)}/download`, html`<p>${t.downloadBody}</p><p><a href="${base(inc)}">${t.backToHistory}</a></p>`);
   });
 
