@@ -11,7 +11,7 @@ export function tid(n: number, isp: string): string {
 }
 
 /** Two ISPs, each with one request of two incidents, on the fake services. */
-export async function twoIspApp(limits: Partial<HttpLimits> = {}, publicUrl = 'https://center.example'): Promise<{ app: FastifyInstance; w: FakeWorld; tokA: string; tokB: string }> {
+export async function twoIspApp(limits: Partial<HttpLimits> = {}, publicUrl = 'https://center.example', trustProxy?: readonly string[]): Promise<{ app: FastifyInstance; w: FakeWorld; tokA: string; tokB: string }> {
   const w = fakeWorld();
   await w.services.createIsp(w.storage, { id: 'isp-a', name: 'Example Net A', asns: [64500], prefixes: ['192.0.2.0/24'] }, 'test');
   await w.services.createIsp(w.storage, { id: 'isp-b', name: '<script>alert(1)</script>', asns: [64501], prefixes: ['198.51.100.0/24'] }, 'test');
@@ -33,7 +33,7 @@ export async function twoIspApp(limits: Partial<HttpLimits> = {}, publicUrl = 'h
     w.requests.push({ requestId: `req-${isp}-2024W19`, isp, week: '2024-W19', createdAt: '2024-05-06T00:00:00.000Z', items });
     for (const it of items) w.incidents.push({ ...it, ispId: isp, activity: {} });
   }
-  const app = await buildApp({ storage: w.storage, services: w.services, config: { publicUrl, sessionSecret: SECRET, limits } });
+  const app = await buildApp({ storage: w.storage, services: w.services, config: { publicUrl, sessionSecret: SECRET, limits, ...(trustProxy !== undefined ? { trustProxy } : {}) } });
   return { app, w, tokA, tokB };
 }
 

@@ -34,7 +34,9 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // Big answer uploads from slow links must not be cut off, but idle sockets should not pile up.
     requestTimeout: 120_000,
-    trustProxy: false,
+    // Only configured proxies may name the client (X-Forwarded-For); otherwise anyone could pick
+    // the address the login rate limits count.
+    trustProxy: config.trustProxy !== undefined && config.trustProxy.length > 0 ? [...config.trustProxy] : false,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

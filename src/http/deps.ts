@@ -33,6 +33,8 @@ export interface HttpConfig {
   /** Signs session cookies; processes that share sessions must share it. At least 32 characters; never logged. */
   readonly sessionSecret: string;
   readonly limits?: Partial<HttpLimits>;
+  /** Reverse proxies (addresses or CIDR prefixes) allowed to set the client address with X-Forwarded-For; none by default. */
+  readonly trustProxy?: readonly string[];
   /** Who the center is in X-ARF reports; derived from publicUrl when absent. */
   readonly reporter?: { readonly org: string; readonly contact: string; readonly domain: string };
 }

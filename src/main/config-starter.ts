@@ -87,6 +87,10 @@ http:
   # The address users and ISPs reach the site at, used in warning mails and
   # tracking links (https://cleancenter.example). null = http://host:port.
   publicUrl: null
+  # Reverse proxies in front of the center (addresses or prefixes, e.g.
+  # [127.0.0.1]): only they may name the client with X-Forwarded-For, which
+  # login rate limits and logs then use. Empty: the connecting address counts.
+  trustProxy: []
 
 workflow:
   # Sightings of one source further apart than this many days are separate

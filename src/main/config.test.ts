@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import {
   ConfigError,
   checkResolver,
+  checkProxy,
   configSchema,
   describeSources,
   isPostgresUrl,
@@ -131,7 +132,7 @@ describe('loading', () => {
       isps: [],
       sensors: {},
       intake: { maxLineBytes: 1048576 },
-      http: { host: '127.0.0.1', port: 8080, publicUrl: null },
+      http: { host: '127.0.0.1', port: 8080, publicUrl: null, trustProxy: [] },
       workflow: { episodeGapDays: 7, remediationDays: 30, answerMaxRows: 200000, answerMaxBytes: 33554432 },
       logLevel: 'info',
     });
@@ -165,7 +166,7 @@ describe('loading', () => {
     ]);
     assert.deepEqual(config.sensors, { 'dionaea-1': 'dionaea at 203.0.113.10' });
     assert.equal(config.intake.maxLineBytes, 65536);
-    assert.deepEqual(config.http, { host: '::', port: 0, publicUrl: 'https://cleancenter.example' });
+    assert.deepEqual(config.http, { host: '::', port: 0, publicUrl: 'https://cleancenter.example', trustProxy: [] });
     assert.equal(config.logLevel, 'debug');
   });
 
@@ -323,7 +324,7 @@ describe('errors name the key and the problem', () => {
       loadText(
         dir,
         'rdns:\n  servers: [ns.example, "192.0.2.53:99999", "2001:db8::53:53", "[2001:db8::53]:0"]\n  timeoutMs: 60001\n' +
-          'http:\n  port: 70000\n  publicUrl: ftp://cleancenter.example\nlogLevel: loud\n',
+          'http:\n  port: 70000\n  publicUrl: ftp://cleancenter.example\n  trustProxy: [proxy.example, 10.0.0.1/8, "2001:DB8::1", 127.0.0.0/8]\nlogLevel: loud\n',
       ),
     );
     assert.match(problemFor(err, 'rdns.servers[0]'), /"ns\.example" is not an IP address/);
@@ -334,6 +335,10 @@ describe('errors name the key and the problem', () => {
     assert.match(problemFor(err, 'rdns.timeoutMs'), /60001 must be at most 60000/);
     assert.match(problemFor(err, 'http.port'), /70000 must be 0 to 65535/);
     assert.match(problemFor(err, 'http.publicUrl'), /"ftp:\/\/cleancenter\.example" must be an http:\/\/ or https:\/\/ URL/);
+    assert.match(problemFor(err, 'http.trustProxy[0]'), /"proxy\.example" is not an IP address or CIDR prefix/);
+    assert.match(problemFor(err, 'http.trustProxy[1]'), /host bits set; did you mean 10\.0\.0\.0\/8/);
+    assert.ok(!err.problems.some((x) => x.key.startsWith('http.trustProxy[2]') || x.key.startsWith('http.trustProxy[3]')));
+    assert.deepEqual(checkProxy('2001:DB8::1'), { ok: true, value: '2001:db8::1' });
     assert.match(problemFor(err, 'logLevel'), /"loud" must be one of fatal, error, warn, info/);
   });
 

@@ -86,6 +86,13 @@ export function checkPrefix(s: string): Checked<string> {
   return bad(`${quote(s)} is not a CIDR prefix: ${strict.reason.replace(/ in (?:prefix )?"[^"]*"$/, '')}`);
 }
 
+/** A trusted proxy: one address ("192.0.2.10", "::1") or a prefix ("10.0.0.0/8"), canonical text. */
+export function checkProxy(s: string): Checked<string> {
+  if (s.includes('/')) return checkPrefix(s);
+  const ip = parseIp(s);
+  return ip === null ? bad(`${quote(s)} is not an IP address or CIDR prefix (e.g. 127.0.0.1 or 10.0.0.0/8)`) : ok(ip.text);
+}
+
 /**
  * A DNS resolver given as "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353",
  * returned as canonical "address:port" ("[v6]:port"), the form node:dns setServers takes.
@@ -222,6 +229,12 @@ export const configSchema = z.strictObject({
         .transform((u) => u.replace(/\/+$/, ''))
         .nullable()
         .default(null),
+      /**
+       * Reverse proxies in front of `serve` (addresses or CIDR prefixes). Only a request from one of
+       * them may set the client address with X-Forwarded-For (rate limits and logs use it); empty =
+       * the socket's address always.
+       */
+      trustProxy: z.array(z.string().transform(checked(checkProxy))).default([]),
     })
     .prefault({}),
   /** The center's ISP workflow (src/workflow). */

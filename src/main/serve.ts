@@ -26,6 +26,7 @@ export async function startServer(opts: GlobalOptions, listen: { host?: string; 
       config: {
         publicUrl: config.http.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
         sessionSecret: sessionSecret(),
+        trustProxy: config.http.trustProxy,
         limits: { answerBytes: config.workflow.answerMaxBytes, answerRows: config.workflow.answerMaxRows },
       },
       // stderr: stdout is for the command's own output (--json).

@@ -34,4 +34,21 @@ describe('notice check on fake services', () => {
     assert.doesNotMatch(blocked.body, /Example Net A/);
     assert.equal((await app.inject({ url: '/check' })).statusCode, 200, 'the empty form is not counted');
   });
+
+  test('X-Forwarded-For names the client only when it comes from a configured proxy', async () => {
+    const xff = (ip: string): Record<string, string> => ({ 'x-forwarded-for': ip });
+    // No proxy configured: the header is ignored, every caller on this socket address shares one budget.
+    const plain = (await twoIspApp({ checksPerWindow: 2 })).app;
+    for (const ip of ['203.0.113.1', '203.0.113.2']) assert.equal((await plain.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff(ip) })).statusCode, 200);
+    assert.equal((await plain.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff('203.0.113.3') })).statusCode, 429);
+    // Behind a trusted proxy (inject connects from 127.0.0.1): each forwarded client has its own budget.
+    const proxied = (await twoIspApp({ checksPerWindow: 2 }, 'https://center.example', ['127.0.0.0/8'])).app;
+    for (let i = 0; i < 2; i++) assert.equal((await proxied.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff('203.0.113.1') })).statusCode, 200);
+    assert.equal((await proxied.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff('203.0.113.1') })).statusCode, 429);
+    assert.equal((await proxied.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff('203.0.113.2') })).statusCode, 200);
+    // A proxy that is not trusted cannot do the same.
+    const other = (await twoIspApp({ checksPerWindow: 1 }, 'https://center.example', ['192.0.2.10'])).app;
+    assert.equal((await other.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff('203.0.113.1') })).statusCode, 200);
+    assert.equal((await other.inject({ url: '/check?ticket=CC-ZZZZ-01', headers: xff('203.0.113.2') })).statusCode, 429);
+  });
 });
