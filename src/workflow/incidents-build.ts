@@ -50,7 +50,8 @@ export async function buildIncidents(storage: Storage, options: BuildIncidentsOp
     // A killed ingest stays 'running'; only imports whose heartbeat is recent are still being written.
     const running = await liveImportIds(tx as unknown as Kysely<Database>);
     const done = new Set((await tx.selectFrom('incident_imports').select('import_id').execute()).map((r) => r.import_id));
-    const present = (await tx.selectFrom('events').select('import_id').distinct().execute()).map((r) => r.import_id);
+    // Only imports that brought events of an ISP matter here (the partial index events_isp_import holds just those).
+    const present = (await tx.selectFrom('events').select('import_id').distinct().where('isp', 'is not', null).execute()).map((r) => r.import_id);
     const pending = present.filter((id) => !running.has(id) && (options.full === true || !done.has(id)));
 
     const pairs = new Map<string, Set<string>>();

@@ -3,6 +3,7 @@ import { intakeMigration } from './001-intake.js';
 import { workflowMigration } from './002-workflow.js';
 import { tracebackMigration } from './003-traceback.js';
 import { checklistMigration } from './004-checklist.js';
+import { intakeIndexesMigration } from './007-intake-indexes.js';
 
 /** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-workflow': workflowMigration,
   '003-traceback': tracebackMigration,
   '004-checklist': checklistMigration,
+  '007-intake-indexes': intakeIndexesMigration,
 };
 
 const provider: MigrationProvider = {
