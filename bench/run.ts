@@ -20,9 +20,11 @@ const sizes = (process.env.BENCH_SIZES ?? '1000000,5000000').split(',').map(Numb
 const only = process.env.BENCH_ONLY ?? 'intake,isp';
 
 function worker(mode: string, file: string): Record<string, number> {
-  const o = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'intake-worker.ts'), mode, file, join(OUT, 'bench.db')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // The same V8 flags as bin/cleancenter.js and the npm scripts start the product with.
+  const o = execFileSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', join(import.meta.dirname, 'intake-worker.ts'), mode, file, join(OUT, 'bench.db')], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(o.trim().split('\n').pop() as string) as Record<string, number>;
 }
+const NODE_FLAGS = ['--max-semi-space-size=64'];
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)] as number;
