@@ -5,6 +5,8 @@ import { migrateToLatest } from '../migrations/index.js';
 
 /** Rows bound to one INSERT; 999 bound parameters at most, so old SQLite builds take it too. */
 const ROWS_PER_STATEMENT = 32;
+/** Rows of a narrow table (fewer than 12 columns) bound to one plain multi-row INSERT. */
+const NARROW_ROWS_PER_STATEMENT = 40;
 
 /** Opens (creating if needed) the embedded SQLite database and applies migrations. */
 export async function openSqliteStorage(path: string): Promise<Storage> {
@@ -35,8 +37,10 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       // Bounded: row shapes are few, but nothing here should grow with the input.
       if (statements.size >= 256) statements.clear();
       const names = cols.map((c) => `"${c}"`).join(', ');
-      if (rowCount === 1) {
-        st = sqlite.prepare(`INSERT INTO "${table}" (${names}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
+      if (rowCount === 1 || constant === -1) {
+        // constant -1: plain multi-row VALUES, nothing shared (narrow rows).
+        const tuple = `(${cols.map(() => '?').join(', ')})`;
+        st = sqlite.prepare(`INSERT INTO "${table}" (${names}) VALUES ${new Array<string>(rowCount).fill(tuple).join(', ')} ON CONFLICT DO NOTHING`);
       } else {
         let k = 0;
         const select = cols.map((_, c) => ((constant & (1 << c)) !== 0 ? '?' : `column${++k}`));
@@ -92,6 +96,21 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
           for (let r = i; r < i + group; r++) {
             const row = all[r] as Record<string, unknown>;
             for (let c = 0; c < width; c++) if ((constant & (1 << c)) === 0) values.push(row[cols[c] as string]);
+          }
+          inserted += st.run(values).changes;
+        }
+      }
+      // Narrow rows (sample sightings, samples, rejects): several to a plain multi-row INSERT, which
+      // saves a statement step per row; sharing values through a sub-select would cost more here.
+      const narrow = Math.min(NARROW_ROWS_PER_STATEMENT, Math.floor(999 / width));
+      if (width < 12 && narrow > 1 && all.length - i >= narrow) {
+        const st = groupStatement(table, cols, narrow, -1);
+        const values = new Array<unknown>(width * narrow);
+        for (; i + narrow <= all.length; i += narrow) {
+          let k = 0;
+          for (let r = i; r < i + narrow; r++) {
+            const row = all[r] as Record<string, unknown>;
+            for (let c = 0; c < width; c++) values[k++] = row[cols[c] as string];
           }
           inserted += st.run(values).changes;
         }

@@ -77,3 +77,25 @@ dialectTest('period filters keep exactly the events in [from, to)', async (_t, s
     assert.ok(!indexes.rows.some((r) => r.name === 'events_time'));
   }
 });
+
+dialectTest('bulk insert of narrow rows counts only new rows, duplicates within and across calls included', async (_t, storage) => {
+  const sighting = (n: number): { event_key: string; sample_key: string; time: string; day: string; url: string | null } => ({
+    event_key: `2024-05-01T00:00:00.000Z|${String(n).padStart(6, '0')}`,
+    sample_key: `md5:${String(n % 7).padStart(32, '0')}`,
+    time: '2024-05-01T00:00:00.000Z',
+    day: '2024-05-01',
+    url: n % 3 === 0 ? null : `http://192.0.2.${n % 200}/x`,
+  });
+  // 101 rows (several full statements and a tail), five of them repeated inside the call.
+  const first = [...Array.from({ length: 96 }, (_, n) => sighting(n)), ...[1, 2, 40, 41, 95].map(sighting)];
+  const n1 = await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'sample_sightings', first));
+  assert.equal(n1, 96);
+  // Half old, half new.
+  const second = Array.from({ length: 90 }, (_, n) => sighting(n + 50));
+  const n2 = await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'sample_sightings', second));
+  assert.equal(n2, 44);
+  const stored = await storage.db.selectFrom('sample_sightings').select(['event_key', 'url']).orderBy('event_key').execute();
+  assert.equal(stored.length, 140);
+  assert.deepEqual(stored[3], { event_key: '2024-05-01T00:00:00.000Z|000003', url: null });
+  assert.deepEqual(stored[139], { event_key: '2024-05-01T00:00:00.000Z|000139', url: 'http://192.0.2.139/x' });
+});
