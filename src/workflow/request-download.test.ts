@@ -119,3 +119,22 @@ dialectTest('request list: answered counts follow the answers, and a re-request 
   await upload([`${ids[2]},identified,k-3`, `${ids[4]},not-found,`]);
   assert.deepEqual(await counts(), [[2, 2], [5, 5]]);
 });
+
+dialectTest('request download: text the JSON must escape comes out as JSON.stringify writes it', async (_t, storage) => {
+  await createIsp(storage, { id: 'example-net', name: A, prefixes: ['192.0.2.0/24'] }, 'op1');
+  // The database writes the JSON download's text: quotes, backslashes, control and non-ASCII characters.
+  const odd = `192.0.2.1"\\\n\t\u0001\u001f\u007f\u2028é😀`;
+  await insertEvents(storage, [
+    event('2024-05-01T00:00:00.000Z', odd, A, { vulnerability: 'CVE "x"\\\u0002', protocol: 'sm"b\\\u0003' }),
+    event('2024-05-02T00:00:00.000Z', '192.0.2.2', A),
+  ]);
+  await buildIncidents(storage, { gapDays: 7, now: NOW });
+  const [built] = await buildWeeklyRequests(storage, { now: NOW, ispId: 'example-net' });
+  assert.ok(built);
+  assert.equal(built.items[0]?.srcIp, odd);
+  for (const publicUrl of [URL_BASE, 'https://center.example/"odd\\\u0005é', null]) {
+    const req = await getRequest(storage, 'example-net', built.requestId, { publicUrl });
+    assert.ok(req);
+    assert.equal(await text(await openRequestDownload(storage, 'example-net', built.requestId, 'json', { publicUrl })), requestToJson(req));
+  }
+});

@@ -2,12 +2,11 @@ import type { Storage } from '../storage/schema.js';
 import { csvRow, itemToXarf, REQUEST_CSV_HEADER, type XarfContact } from './request-export.js';
 import {
   itemObservations,
-  needsCut,
   requestHeader,
+  requestItemJsonPages,
   requestItemPages,
   SharedLists,
   toRequestItem,
-  type ItemRow,
   type RequestHeader,
   type RequestOptions,
 } from './requests.js';
@@ -47,34 +46,12 @@ const q = (s: string): string => JSON.stringify(s);
 
 async function* jsonChunks(storage: Storage, header: RequestHeader, base: string): AsyncGenerator<string> {
   yield `{"requestId":${q(header.requestId)},"isp":${q(header.isp)},"week":${q(header.week)},"createdAt":${q(header.createdAt)},"items":[`;
-  const lists = new SharedLists();
   let first = true;
-  for await (const page of requestItemPages(storage, header.requestId)) {
-    const parts = page.map((r) => itemJson(r, base, lists));
-    yield first ? parts.join(',') : `,${parts.join(',')}`;
+  for await (const page of requestItemJsonPages(storage, header.requestId, base)) {
+    yield first ? page : `,${page}`;
     first = false;
   }
   yield ']}';
-}
-
-/** JSON.stringify of toRequestItem's result, without building it: stored observations pass through as text. */
-function itemJson(r: ItemRow, base: string, lists: SharedLists): string {
-  let observations: string;
-  let count: number;
-  if (r.observations !== null && !needsCut(r)) {
-    // Stored in the served shape, one entry per attack, so attack_count is their number.
-    observations = r.observations;
-    count = Number(r.attack_count);
-  } else {
-    const list = itemObservations(r);
-    observations = JSON.stringify(list);
-    count = list.length > 0 ? list.length : Number(r.attack_count);
-  }
-  return (
-    `{"trackingId":${q(r.tracking_id)},"ticket":${q(r.ticket)},"srcIp":${q(r.src_ip)},"firstSeen":${q(r.first_seen)},"lastSeen":${q(r.observed_until)},` +
-    `"attackCount":${count},"botNames":${lists.json(r.bot_names)},"vulnerabilities":${lists.json(r.vulnerabilities)},` +
-    `"trackingUrl":${q(`${base}/t/${r.tracking_id}`)},"observations":${observations}}`
-  );
 }
 
 async function* csvChunks(storage: Storage, header: RequestHeader): AsyncGenerator<string> {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Storage } from '../storage/schema.js';
-import { wdb } from '../storage/repositories/workflow-tables.js';
+import { wdb, type RequestItemsTable, type WorkflowDatabase } from '../storage/repositories/workflow-tables.js';
 import { newId } from './identifiers.js';
 import { isoWeek } from './iso-week.js';
 
@@ -50,6 +50,29 @@ export interface RequestOptions {
 }
 
 /**
+ * request_items as migration 006 left it: each item keeps its incident as it was when the request
+ * was built, so a download reads this table alone, in request order.
+ */
+interface RequestItemsSnapshotTable extends RequestItemsTable {
+  tracking_id: string;
+  ticket: string;
+  src_ip: string;
+  first_seen: string;
+  attack_count: number;
+  /** JSON array of text, as on the incident. */
+  bot_names: string;
+  vulnerabilities: string;
+  /** The observations JSON as served (null when the incident had none stored). */
+  observations: string | null;
+}
+
+type RequestsDb = Kysely<Omit<WorkflowDatabase, 'request_items'> & { request_items: RequestItemsSnapshotTable }>;
+
+function rdb(storage: Storage): RequestsDb {
+  return wdb(storage) as unknown as RequestsDb;
+}
+
+/**
  * Builds this week's identification request for each ISP (or the one given): every incident not yet
  * requested, and every one still unidentified that showed new activity since it was last requested.
  * An ISP with nothing to ask gets no request, so running it twice in a week asks nothing twice.
@@ -77,9 +100,9 @@ export async function buildWeeklyRequestSummaries(storage: Storage, options: { n
   const now = options.now ?? new Date();
   const at = now.toISOString();
   const week = isoWeek(now);
-  const db = wdb(storage);
+  const db = rdb(storage);
   // Byte order on both dialects (PostgreSQL would otherwise use the database's locale).
-  const order = storage.dialect === 'postgres' ? sql`order by first_seen collate "C", tracking_id collate "C"` : sql`order by first_seen, tracking_id`;
+  const order = storage.dialect === 'postgres' ? sql`order by i.first_seen collate "C", i.tracking_id collate "C"` : sql`order by i.first_seen, i.tracking_id`;
   let ispQuery = db.selectFrom('isps').select('id').orderBy('id');
   if (options.ispId !== undefined) ispQuery = ispQuery.where('id', '=', options.ispId);
   const isps = await ispQuery.execute();
@@ -87,53 +110,42 @@ export async function buildWeeklyRequestSummaries(storage: Storage, options: { n
   for (const { id: ispId } of isps) {
     const made = await db.transaction().execute(async (tx) => {
       const id = newId('req');
+      // Every incident not yet requested, and every unidentified one with activity newer than its last request.
+      const due = sql<boolean>`i.isp_id = ${ispId} AND (i.state = 'detected' OR (i.state IN ('requested', 'not-found') AND i.last_seen > i.requested_until))`;
       // Set-based from here on: 100,000 incidents take a handful of statements, not 100,000 round trips.
+      // The header first: on SQLite its write takes the database's write lock, so the incidents cannot
+      // change until the commit and the statements below all see the same due incidents.
       await tx.insertInto('identification_requests').values({ request_id: id, isp_id: ispId, week, created_at: at, item_count: 0, answered_count: 0 }).execute();
-      const added = await tx
-        .insertInto('request_items')
-        .columns(['request_id', 'seq', 'incident_id', 'observed_until', 'answer_seq'])
-        .expression(
-          tx
-            .selectFrom('incidents')
-            .select((eb) => [
-              eb.val(id).as('request_id'),
-              // The download order, numbered once here so that downloads page through an index.
-              sql<number>`row_number() over (${order})`.as('seq'),
-              'incident_id',
-              'last_seen',
-              'answer_seq',
-            ])
-            .where('isp_id', '=', ispId)
-            .where((eb) =>
-              eb.or([
-                eb('state', '=', 'detected'),
-                eb.and([eb('state', 'in', ['requested', 'not-found']), eb('last_seen', '>', eb.ref('requested_until'))]),
-              ]),
-            ),
-        )
-        .executeTakeFirst();
-      const count = Number(added.numInsertedOrUpdatedRows ?? 0n);
+      // The items with the request's copy of their incidents, numbered in download order (downloads
+      // page through the key and read nothing else).
+      const added = await sql`
+        INSERT ${storage.dialect === 'sqlite' ? sql`OR FAIL ` : sql``}INTO request_items (request_id, seq, incident_id, observed_until, answer_seq,
+          tracking_id, ticket, src_ip, first_seen, attack_count, bot_names, vulnerabilities, observations)
+        SELECT ${id}, row_number() over (${order}), i.incident_id, i.last_seen, i.answer_seq,
+          i.tracking_id, i.ticket, i.src_ip, i.first_seen, i.attack_count, i.bot_names, i.vulnerabilities, o.observations
+        FROM incidents i LEFT JOIN incident_observations o ON o.incident_id = i.incident_id
+        WHERE ${due}`.execute(tx);
+      const count = Number(added.numAffectedRows ?? 0n);
       if (count === 0) {
         await tx.deleteFrom('identification_requests').where('request_id', '=', id).execute();
         return null;
       }
       await tx.updateTable('identification_requests').set({ item_count: count }).where('request_id', '=', id).execute();
-      const items = tx.selectFrom('request_items').select('incident_id').where('request_id', '=', id);
-      await tx
-        .updateTable('incidents')
-        .set((eb) => ({ state: 'requested', requested_at: at, requested_until: eb.ref('last_seen'), updated_at: at }))
-        .where('incident_id', 'in', items)
-        .execute();
-      await tx
-        .insertInto('incident_state_log')
-        .columns(['incident_id', 'state', 'at', 'detail'])
-        .expression(
-          tx
-            .selectFrom('request_items')
-            .select((eb) => ['incident_id', eb.val('requested').as('state'), eb.val(at).as('at'), eb.val(`request ${id}`).as('detail')])
-            .where('request_id', '=', id),
-        )
-        .execute();
+      const detail = `request ${id}`;
+      if (storage.dialect === 'sqlite') {
+        // Nothing changed the incidents since the items were chosen (see above): the same condition
+        // walks the ISP's incidents in table order, where looking each item's incident up by id
+        // wanders all over the table. OR FAIL: a failure rolls the whole transaction back anyway, so
+        // SQLite need not copy every page the statement changes into a statement journal first.
+        await sql`INSERT OR FAIL INTO incident_state_log (incident_id, state, at, detail) SELECT i.incident_id, 'requested', ${at}, ${detail} FROM incidents i WHERE ${due}`.execute(tx);
+        await sql`UPDATE OR FAIL incidents AS i SET state = 'requested', requested_at = ${at}, requested_until = i.last_seen, updated_at = ${at} WHERE ${due}`.execute(tx);
+      } else {
+        // PostgreSQL's other connections may commit between two statements: go by the items.
+        await sql`INSERT INTO incident_state_log (incident_id, state, at, detail) SELECT incident_id, 'requested', ${at}, ${detail} FROM request_items WHERE request_id = ${id}`.execute(tx);
+        await sql`
+          UPDATE incidents SET state = 'requested', requested_at = ${at}, requested_until = ri.observed_until, updated_at = ${at}
+          FROM request_items ri WHERE ri.request_id = ${id} AND ri.incident_id = incidents.incident_id`.execute(tx);
+      }
       return { id, count };
     });
     if (made !== null) built.push({ requestId: made.id, isp: ispId, week, createdAt: at, itemCount: made.count, answeredCount: 0 });
@@ -183,7 +195,6 @@ export interface ItemRow {
   readonly ticket: string;
   readonly src_ip: string;
   readonly first_seen: string;
-  readonly last_seen: string;
   readonly observed_until: string;
   readonly attack_count: number;
   readonly bot_names: string;
@@ -196,27 +207,65 @@ export const ITEM_PAGE_SIZE = 2000;
 
 /**
  * The request's items in request order, a page at a time. Between pages the event loop is let go,
- * so a 100,000-item download does not hold up small calls. The items of a request never change;
- * newer activity of an incident is cut off at the item's `observed_until`.
+ * so a 100,000-item download does not hold up small calls. The items of a request never change:
+ * each keeps its incident as it was when the request was built, so this reads request_items alone.
  */
 export async function* requestItemPages(storage: Storage, requestId: string, pageSize = ITEM_PAGE_SIZE): AsyncGenerator<ItemRow[]> {
-  const db = wdb(storage);
+  const db = rdb(storage);
   let after = 0;
   for (;;) {
     const rows = await db
-      .selectFrom('request_items as ri')
-      .innerJoin('incidents as i', 'i.incident_id', 'ri.incident_id')
-      .leftJoin('incident_observations as o', 'o.incident_id', 'ri.incident_id')
-      .select(['ri.seq', 'i.tracking_id', 'i.ticket', 'i.src_ip', 'i.first_seen', 'i.last_seen', 'ri.observed_until', 'i.attack_count', 'i.bot_names', 'i.vulnerabilities', 'o.observations'])
-      .where('ri.request_id', '=', requestId)
-      .where('ri.seq', '>', after)
-      .orderBy('ri.seq')
+      .selectFrom('request_items')
+      .select(['seq', 'tracking_id', 'ticket', 'src_ip', 'first_seen', 'observed_until', 'attack_count', 'bot_names', 'vulnerabilities', 'observations'])
+      .where('request_id', '=', requestId)
+      .where('seq', '>', after)
+      .orderBy('seq')
       .limit(pageSize)
       .execute();
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < pageSize) return;
     after = Number(rows[rows.length - 1]?.seq);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * The request's items as JSON text, a page of items (joined by commas) at a time, in request order:
+ * each equals JSON.stringify of toRequestItem's result. The database writes the text (stored JSON
+ * passes through, text values are quoted as JSON.stringify quotes them), so a 100,000-item download
+ * turns 50 strings into JavaScript rather than a million values. Pages as requestItemPages.
+ */
+export async function* requestItemJsonPages(storage: Storage, requestId: string, base: string, pageSize = ITEM_PAGE_SIZE): AsyncGenerator<string> {
+  const db = rdb(storage);
+  const pg = storage.dialect === 'postgres';
+  // SQLite's json_quote and PostgreSQL's to_json escape exactly as JSON.stringify does (tested).
+  const q = (column: string): RawBuilder<string> => (pg ? sql`to_json(${sql.ref(column)})::text` : sql`json_quote(${sql.ref(column)})`);
+  // Quoted here: the tracking ID follows inside the same JSON string, without its opening quote.
+  const url = JSON.stringify(`${base}/t/`).slice(0, -1);
+  const item = sql<string>`concat('{"trackingId":', ${q('tracking_id')}, ',"ticket":', ${q('ticket')}, ',"srcIp":', ${q('src_ip')},
+    ',"firstSeen":', ${q('first_seen')}, ',"lastSeen":', ${q('observed_until')}, ',"attackCount":', attack_count,
+    ',"botNames":', bot_names, ',"vulnerabilities":', vulnerabilities,
+    ',"trackingUrl":', CAST(${url} AS text), substr(${q('tracking_id')}, 2), ',"observations":', coalesce(observations, '[]'), '}')`;
+  let after = 0;
+  for (;;) {
+    const page = db
+      .selectFrom('request_items')
+      .select(['seq', item.as('item')])
+      .where('request_id', '=', requestId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .as('page');
+    const r = await db
+      .selectFrom(page)
+      .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('seq').as('last'), sql<string | null>`string_agg(item, ',' ORDER BY seq)`.as('text')])
+      .executeTakeFirstOrThrow();
+    const n = Number(r.n);
+    if (n === 0 || r.text === null) return;
+    yield r.text;
+    if (n < pageSize) return;
+    after = Number(r.last);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
@@ -242,15 +291,9 @@ export class SharedLists {
   }
 }
 
-/** Whether the incident grew after the request: then its later observations are cut off. */
-export function needsCut(r: ItemRow): boolean {
-  return r.last_seen > r.observed_until;
-}
-
-/** The item's observations up to the request's cut: activity after it belongs to a later request. */
+/** The item's observations as the request listed them. */
 export function itemObservations(r: ItemRow): Observation[] {
-  const all = JSON.parse(r.observations ?? '[]') as Observation[];
-  return needsCut(r) ? all.filter((o) => o.time <= r.observed_until) : all;
+  return r.observations === null ? [] : (JSON.parse(r.observations) as Observation[]);
 }
 
 export function toRequestItem(r: ItemRow, base: string, lists: SharedLists): RequestItem {

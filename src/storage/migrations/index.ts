@@ -4,6 +4,7 @@ import { workflowMigration } from './002-workflow.js';
 import { tracebackMigration } from './003-traceback.js';
 import { checklistMigration } from './004-checklist.js';
 import { intakeIndexesMigration } from './007-intake-indexes.js';
+import { requestsMigration } from './006-requests.js';
 
 /** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-traceback': tracebackMigration,
   '004-checklist': checklistMigration,
   '007-intake-indexes': intakeIndexesMigration,
+  '006-requests': requestsMigration,
 };
 
 const provider: MigrationProvider = {
