@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { dialectTest } from '../testing/databases.js';
 import type { Storage } from '../storage/schema.js';
 import { event, insertEvents } from './test-support.js';
-import { requestItemPages } from './requests.js';
+import { requestItemJsonPages, requestItemPages } from './requests.js';
 import {
   applyAnswerUpload,
   buildIncidents,
@@ -136,5 +136,18 @@ dialectTest('request download: text the JSON must escape comes out as JSON.strin
     const req = await getRequest(storage, 'example-net', built.requestId, { publicUrl });
     assert.ok(req);
     assert.equal(await text(await openRequestDownload(storage, 'example-net', built.requestId, 'json', { publicUrl })), requestToJson(req));
+  }
+});
+
+dialectTest('request download: JSON pages joined as read equal pages sorted in the database', async (_t, storage) => {
+  const requestId = await requested(storage);
+  const req = await getRequest(storage, 'example-net', requestId, { publicUrl: URL_BASE });
+  assert.ok(req);
+  const expected = requestToJson(req).replace(/^.*?"items":\[/, '').replace(/\]\}$/, '');
+  for (const sorted of [false, true]) {
+    const pages: string[] = [];
+    for await (const page of requestItemJsonPages(storage, requestId, URL_BASE, 2, sorted)) pages.push(page);
+    assert.equal(pages.length, 3);
+    assert.equal(pages.join(','), expected);
   }
 });
