@@ -124,9 +124,9 @@ try {
   // As the API streams it, without HTTP.
   t0 = process.hrtime.bigint();
   let streamed = 0;
-  for await (const chunk of (await workflow.openRequestDownload(storage, 'bench-net', req.requestId, 'json', { publicUrl: 'http://127.0.0.1' }))!) streamed += chunk.length;
+  for await (const chunk of (await workflow.openRequestDownload(storage, 'bench-net', req.requestId, 'json', { publicUrl: 'http://127.0.0.1' }))!) streamed += Buffer.byteLength(chunk);
   const streamMs = ms(t0);
-  if (streamed !== jsonText.length) throw new Error('the streamed JSON differs from requestToJson');
+  if (streamed !== Buffer.byteLength(jsonText)) throw new Error('the streamed JSON differs from requestToJson');
   await report('services-only', { streamJsonMs: Math.round(streamMs), getRequestMs: Math.round(getMs), requestToJsonMs: Math.round(jsonMs), requestToCsvMs: Math.round(csvMs), jsonMiB: Number((jsonText.length / 2 ** 20).toFixed(1)) });
 
   const app = await buildApp({

@@ -104,7 +104,7 @@ try {
   const streamJson: number[] = [];
   const streamCsv: number[] = [];
   const streamCpu: number[] = [];
-  const drain = async (chunks: AsyncIterable<string> | null): Promise<number> => {
+  const drain = async (chunks: AsyncIterable<string | Buffer> | null): Promise<number> => {
     if (chunks === null) throw new Error('request not found');
     let n = 0;
     for await (const chunk of chunks) n += chunk.length;

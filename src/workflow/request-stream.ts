@@ -22,7 +22,8 @@ export interface RequestDownloadOptions extends RequestOptions {
  * A request download as text chunks, a page of items each, read from the database as the consumer
  * asks for more: a 100,000-item request is never held as one object or one string, and other calls
  * are served between two pages. The text equals requestToJson / requestToCsv / requestToXarf of
- * getRequest. Null when the request does not exist or is another ISP's (checked before any text).
+ * getRequest. A chunk is a string or a Buffer of UTF-8 text (whole characters: a page ends between
+ * two items). Null when the request does not exist or is another ISP's (checked before any text).
  */
 export async function openRequestDownload(
   storage: Storage,
@@ -30,7 +31,7 @@ export async function openRequestDownload(
   requestId: string,
   format: RequestFormat,
   options: RequestDownloadOptions = {},
-): Promise<AsyncIterable<string> | null> {
+): Promise<AsyncIterable<string | Buffer> | null> {
   const header = await requestHeader(storage, ispId, requestId);
   if (header === null) return null;
   const base = options.publicUrl ?? '';
@@ -44,13 +45,9 @@ export async function openRequestDownload(
 
 const q = (s: string): string => JSON.stringify(s);
 
-async function* jsonChunks(storage: Storage, header: RequestHeader, base: string): AsyncGenerator<string> {
+async function* jsonChunks(storage: Storage, header: RequestHeader, base: string): AsyncGenerator<string | Buffer> {
   yield `{"requestId":${q(header.requestId)},"isp":${q(header.isp)},"week":${q(header.week)},"createdAt":${q(header.createdAt)},"items":[`;
-  let first = true;
-  for await (const page of requestItemJsonPages(storage, header.requestId, base)) {
-    yield first ? page : `,${page}`;
-    first = false;
-  }
+  yield* requestItemJsonPages(storage, header.requestId, base);
   yield ']}';
 }
 

@@ -231,13 +231,21 @@ export async function* requestItemPages(storage: Storage, requestId: string, pag
 }
 
 /**
- * The request's items as JSON text, a page of items (joined by commas) at a time, in request order:
- * each equals JSON.stringify of toRequestItem's result. The database writes the text (stored JSON
- * passes through, text values are quoted as JSON.stringify quotes them), so a 100,000-item download
- * turns 50 strings into JavaScript rather than a million values. Pages as requestItemPages.
+ * The request's items as JSON text, a page of items at a time, in request order: each item equals
+ * JSON.stringify of toRequestItem's result; items are joined by commas, and every page but the first
+ * starts with one. The database writes the text (stored JSON passes through, text values are quoted as
+ * JSON.stringify quotes them), so a 100,000-item download turns 50 values into JavaScript rather than
+ * a million. SQLite hands the pages over as UTF-8 Buffers, ready for a socket (no JavaScript string
+ * to decode and encode again); PostgreSQL as strings. Pages as requestItemPages.
  * `sorted`: always sort each page inside the aggregate (what SQLite falls back to; for tests).
  */
-export async function* requestItemJsonPages(storage: Storage, requestId: string, base: string, pageSize = ITEM_PAGE_SIZE, sorted = false): AsyncGenerator<string> {
+export async function* requestItemJsonPages(
+  storage: Storage,
+  requestId: string,
+  base: string,
+  pageSize = ITEM_PAGE_SIZE,
+  sorted = false,
+): AsyncGenerator<string | Buffer> {
   const db = rdb(storage);
   const pg = storage.dialect === 'postgres';
   // SQLite's json_quote and PostgreSQL's to_json escape exactly as JSON.stringify does (tested).
@@ -248,7 +256,9 @@ export async function* requestItemJsonPages(storage: Storage, requestId: string,
     ',"firstSeen":', ${q('first_seen')}, ',"lastSeen":', ${q('observed_until')}, ',"attackCount":', attack_count,
     ',"botNames":', bot_names, ',"vulnerabilities":', vulnerabilities,
     ',"trackingUrl":', CAST(${url} AS text), substr(${q('tracking_id')}, 2), ',"observations":', coalesce(observations, '[]'), '}')`;
-  const read = async (after: number, ordered: boolean): Promise<{ n: number; last: number; text: string | null; seqs: string | null }> => {
+  const read = async (after: number, ordered: boolean): Promise<{ n: number; last: number; text: string | Buffer | null; seqs: string | null }> => {
+    const joined = ordered ? sql`string_agg(item, ',' ORDER BY seq)` : sql`group_concat(item, ',')`;
+    const text = sql`concat(CAST(${after > 0 ? ',' : ''} AS text), ${joined})`;
     const page = db
       .selectFrom('request_items')
       .select(['seq', item.as('item')])
@@ -262,7 +272,7 @@ export async function* requestItemJsonPages(storage: Storage, requestId: string,
       .select((eb) => [
         eb.fn.countAll<number | string>().as('n'),
         eb.fn.max('seq').as('last'),
-        ordered ? sql<string | null>`string_agg(item, ',' ORDER BY seq)`.as('text') : sql<string | null>`group_concat(item, ',')`.as('text'),
+        (pg ? sql<string | Buffer | null>`${text}` : sql<string | Buffer | null>`CAST(${text} AS BLOB)`).as('text'),
         ordered ? sql<string | null>`NULL`.as('seqs') : sql<string | null>`group_concat(seq, ',')`.as('seqs'),
       ])
       .executeTakeFirstOrThrow();

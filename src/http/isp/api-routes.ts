@@ -27,7 +27,7 @@ interface StreamingServices {
     requestId: string,
     format: 'json' | 'csv' | 'xarf',
     options: { publicUrl?: string | null; reporter?: { org: string; contact: string; domain: string } },
-  ): Promise<AsyncIterable<string> | null>;
+  ): Promise<AsyncIterable<string | Buffer> | null>;
 }
 
 /** Set by the bearer hook; a route that reads it without the hook having run is a bug, not a 401. */
