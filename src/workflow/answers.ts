@@ -127,46 +127,44 @@ type Reinfections = Map<string, { newId: string; at: string; previous: string | 
 async function linkByKey(storage: Storage, tx: WorkflowTx, ispId: string, uploaded: readonly Applied[], now: string): Promise<Reinfections> {
   const identified = uploaded.filter((u) => u.row.result === 'identified' && u.row.subscriberKey !== null);
   interface Member { id: string; first: string; identifiedAt: string | null; previous: string | null; state: string }
-  const byKey = new Map<string, Member[]>();
-  const add = (key: string, m: Member): void => {
-    const group = byKey.get(key);
-    if (group === undefined) byKey.set(key, [m]);
-    else group.push(m);
+  /** One key's incidents; `first` is the earliest identified one, `done` those an answer can reinfect. */
+  interface Group { members: Member[]; first?: Member; done?: Member[] }
+  const groups = new Map<string, Group>();
+  const groupOf = (key: string): Group => {
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { members: [] }));
+    return g;
   };
   const holders = await findKeyHolders(storage, tx, ispId, [...new Set(identified.map((u) => u.row.subscriberKey as string))]);
   if (holders.length > 0) {
     const changing = new Set(uploaded.map((u) => u.inc.incidentId));
     for (const h of holders) {
-      if (!changing.has(h.incidentId)) add(h.subscriberKey, { id: h.incidentId, first: h.firstSeen, identifiedAt: h.identifiedAt, previous: h.previousIncidentId, state: h.state });
+      if (!changing.has(h.incidentId)) groupOf(h.subscriberKey).members.push({ id: h.incidentId, first: h.firstSeen, identifiedAt: h.identifiedAt, previous: h.previousIncidentId, state: h.state });
     }
   }
-  const members = identified.map((u) => {
+  const own = identified.map((u) => {
     const m: Member = { id: u.inc.incidentId, first: u.inc.firstSeen, identifiedAt: now, previous: u.inc.previousIncidentId, state: 'identified' };
-    add(u.row.subscriberKey as string, m);
-    return m;
+    const g = groupOf(u.row.subscriberKey as string);
+    g.members.push(m);
+    return { m, g };
   });
   const earlier = (o: Member, n: Member): boolean =>
     o.identifiedAt !== null && n.identifiedAt !== null &&
     (o.identifiedAt < n.identifiedAt || (o.identifiedAt === n.identifiedAt && (o.first < n.first || (o.first === n.first && o.id < n.id))));
-  // Per key: the earliest identified incident (the order is total, ids being unique) and the ones an answer can reinfect.
-  const firstOf = new Map<string, Member>();
-  const finished = new Map<string, Member[]>();
-  for (const [key, group] of byKey) {
-    let min: Member | undefined;
-    for (const m of group) if (m.identifiedAt !== null && (min === undefined || earlier(m, min))) min = m;
-    if (min !== undefined) firstOf.set(key, min);
-    const done = group.filter((m) => m.state === 'completed' || m.state === 'remediated');
-    if (done.length > 0) finished.set(key, done);
+  // The order is total, ids being unique.
+  for (const g of groups.values()) {
+    for (const m of g.members) {
+      if (m.identifiedAt !== null && (g.first === undefined || earlier(m, g.first))) g.first = m;
+      if (m.state === 'completed' || m.state === 'remediated') (g.done ??= []).push(m);
+    }
   }
   const reinfected: Reinfections = new Map();
   // In upload order, so that an old incident is reinfected by the first answer that reaches it.
   for (let i = 0; i < identified.length; i++) {
     const u = identified[i] as Applied;
-    const n = members[i] as Member;
-    const key = u.row.subscriberKey as string;
-    const min = firstOf.get(key);
-    if (min !== undefined && min.id !== n.id && earlier(min, n)) u.repeat = true;
-    for (const o of finished.get(key) ?? []) {
+    const { m: n, g } = own[i] as { m: Member; g: Group };
+    if (g.first !== undefined && g.first.id !== n.id && earlier(g.first, n)) u.repeat = true;
+    for (const o of g.done ?? []) {
       if (o.id !== n.id && o.first < n.first && !reinfected.has(o.id)) reinfected.set(o.id, { newId: n.id, at: n.first, previous: n.previous });
     }
   }

@@ -65,20 +65,27 @@ function jsonRows(value: unknown): unknown[][] {
 }
 
 /**
- * The ISP's incidents by tracking ID, in incident_id order (the order writeAnswers wants). Another
- * ISP's incident is not returned, as if it did not exist, so that both read the same to the
- * caller. One statement: the IDs are looked up in index order, and each one's place in the
- * caller's list comes back as a number.
+ * The ISP's incidents by tracking ID, in incident_id order (the order writeAnswers wants; the
+ * database sorts 100,000 rows faster than JS). Another ISP's incident is not returned, as if it did
+ * not exist, so that both read the same to the caller. One statement; each ID's place in the
+ * caller's list comes back as a number rather than the ID itself. On SQLite the tracking-ID index
+ * alone gives the rowids, whose rows are then read in table order (0.1 s less than reading each row
+ * where its ID led), and the JSON is built from the sorted rows' plain columns (a per-row json_array
+ * sorted and then read again by json() cost 0.1 s more).
  */
 export async function findAnswerTargets(storage: Storage, tx: WorkflowTx, ispId: string, trackingIds: readonly string[]): Promise<AnswerTarget[]> {
   if (trackingIds.length === 0) return [];
   const { rows } =
     storage.dialect === 'sqlite'
       ? await sql<{ found: unknown }>`
-          SELECT json_group_array(json(r)) AS found FROM (
-            SELECT json_array(t.key, i.incident_id, i.rowid, i.state, i.subscriber_key, i.answer_seq, i.first_seen, i.previous_incident_id) AS r
-            FROM (SELECT key, value FROM json_each(${JSON.stringify(trackingIds)}) ORDER BY value) t
-            CROSS JOIN incidents i ON i.tracking_id = t.value AND i.isp_id = ${ispId}
+          WITH m AS MATERIALIZED (
+            SELECT t.key AS k, i.rowid AS r FROM json_each(${JSON.stringify(trackingIds)}) t
+            CROSS JOIN incidents i ON i.tracking_id = t.value
+            ORDER BY i.rowid)
+          SELECT json_group_array(json_array(k, id, rid, st, sk, seq, fs, prev)) AS found FROM (
+            SELECT m.k AS k, i.incident_id AS id, i.rowid AS rid, i.state AS st, i.subscriber_key AS sk, i.answer_seq AS seq,
+              i.first_seen AS fs, i.previous_incident_id AS prev
+            FROM m CROSS JOIN incidents i ON i.rowid = m.r AND i.isp_id = ${ispId}
             ORDER BY i.incident_id)`.execute(tx)
       : await sql<{ found: unknown }>`
           SELECT json_agg(json_build_array(t.n - 1, i.incident_id, NULL, i.state, i.subscriber_key, i.answer_seq, i.first_seen, i.previous_incident_id) ORDER BY i.incident_id COLLATE "C") AS found
