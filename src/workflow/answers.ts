@@ -41,7 +41,7 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
 
   return db.transaction().execute(async (tx) => {
     const rows = parsed.rows;
-    // Incident_id order: the order writeAnswers wants. `answer[t.pos]` is the row that names t.
+    // In incident_id order, the order writeAnswers wants; `rows[t.pos]` is the row that names t.
     const found = await findAnswerTargets(storage, tx, ispId, rows.map((r) => r.trackingId));
     const target = new Array<AnswerTarget | undefined>(rows.length);
     for (const t of found) target[t.pos] = t;
