@@ -90,14 +90,24 @@ const SNAPSHOT: readonly (readonly [string, 'text' | 'integer'])[] = [
  * `observed_until` only, and as many attacks as those (the stored count when none are left).
  */
 async function cutGrown(db: Kysely<unknown>, table: string): Promise<void> {
-  const { rows } = await sql<{ request_id: string; seq: number; observed_until: string; attack_count: number; observations: string }>`
-    SELECT ri.request_id, ri.seq, ri.observed_until, ri.attack_count, ri.observations
-    FROM ${sql.table(table)} ri JOIN incidents i ON i.incident_id = ri.incident_id
-    WHERE i.last_seen > ri.observed_until AND ri.observations IS NOT NULL`.execute(db);
-  for (const r of rows) {
-    const kept = (JSON.parse(r.observations) as { time: string }[]).filter((o) => o.time <= r.observed_until);
-    const count = kept.length > 0 ? kept.length : Number(r.attack_count);
-    await sql`UPDATE ${sql.table(table)} SET observations = ${JSON.stringify(kept)}, attack_count = ${count}
-      WHERE request_id = ${r.request_id} AND seq = ${r.seq}`.execute(db);
+  // A thousand items at a time, in key order: a large database need not hold every grown item at once.
+  let after = { request_id: '', seq: 0 };
+  for (;;) {
+    const { rows } = await sql<{ request_id: string; seq: number; observed_until: string; attack_count: number; observations: string }>`
+      SELECT ri.request_id, ri.seq, ri.observed_until, ri.attack_count, ri.observations
+      FROM ${sql.table(table)} ri JOIN incidents i ON i.incident_id = ri.incident_id
+      WHERE i.last_seen > ri.observed_until AND ri.observations IS NOT NULL
+        AND (ri.request_id > ${after.request_id} OR (ri.request_id = ${after.request_id} AND ri.seq > ${after.seq}))
+      ORDER BY ri.request_id, ri.seq
+      LIMIT 1000`.execute(db);
+    for (const r of rows) {
+      const kept = (JSON.parse(r.observations) as { time: string }[]).filter((o) => o.time <= r.observed_until);
+      const count = kept.length > 0 ? kept.length : Number(r.attack_count);
+      await sql`UPDATE ${sql.table(table)} SET observations = ${JSON.stringify(kept)}, attack_count = ${count}
+        WHERE request_id = ${r.request_id} AND seq = ${r.seq}`.execute(db);
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < 1000 || last === undefined) return;
+    after = { request_id: last.request_id, seq: Number(last.seq) };
   }
 }
