@@ -76,8 +76,8 @@ function ipv6(n: number): string {
 function eventRow(n: number, k: number): EventsTable {
   const time = new Date(Date.UTC(2024, 4, 1 + k, (n % 24), n % 60, k)).toISOString();
   return {
-    event_key: `bench-${n}-${k}`, format: 'bench', sensor: 'hp1', time, day: time.slice(0, 10),
-    src_ip: ipv6(n), src_port: 1024 + ((n * 7 + k) % 60000), src_v4_block: null, dst_ip: '2001:db8:ffff::1', dst_port: 445, protocol: 'smb',
+    event_key: `bench-${n}-${k}`, format: 'bench', sensor: 'hp1', time,
+    src_ip: ipv6(n), src_port: 1024 + ((n * 7 + k) % 60000), dst_ip: '2001:db8:ffff::1', dst_port: 445, protocol: 'smb',
     stage: k === 0 ? 'exploit' : 'download', vulnerability: 'MS08-067', vulnerability_raw: null,
     sample_md5: null, sample_sha1: null, sample_sha256: null, sample_url: null,
     country: 'ZZ', asn: 64500, isp: ISP, ptr: null, source_file: 'bench', source_line: n * 2 + k, source_row: null, import_id: 'bench-import',

@@ -50,7 +50,7 @@ async function generate(storage: Storage): Promise<void> {
         times.push(time);
         observations.push([time, 40000 + k, '2001:db8:ffff::1', 445, 'smb']);
         events.push({
-          event_key: `b${n}:${k}`, format: 'bench', sensor: 'hp', time, day: time.slice(0, 10), src_ip: src, src_port: 40000 + k, src_v4_block: null,
+          event_key: `b${n}:${k}`, format: 'bench', sensor: 'hp', time, src_ip: src, src_port: 40000 + k,
           dst_ip: '2001:db8:ffff::1', dst_port: 445, protocol: 'smb', stage: 'exploit', vulnerability: 'MS08-067', vulnerability_raw: null,
           sample_md5: null, sample_sha1: null, sample_sha256: null, sample_url: null, country: 'ZZ', asn: 64500, isp: ISP, ptr: null,
           source_file: 'bench', source_line: n * 3 + k, source_row: null, import_id: 'bench',

@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import type { HoneypotEvent, RejectedRecord } from '../domain/event.js';
 import { truncateRaw } from '../domain/event.js';
-import { ipv4ToInt } from '../domain/ip.js';
 import type { EventsTable, RejectsTable, Storage } from '../storage/schema.js';
 import { writeIngestBatch, type SampleSighting } from '../storage/repositories/intake-repository.js';
 import { finishImport, startImport, touchImport } from '../storage/repositories/imports-repository.js';
@@ -247,17 +246,14 @@ function storableFile(file: string): string {
 }
 
 function toEventRow(e: HoneypotEvent, importId: string, enricher: SourceEnricher | undefined): EventsTable {
-  const v4 = ipv4ToInt(e.srcIp);
   const en = enricher?.enrich(e.srcIp);
   return {
     event_key: eventKey(e.format, e.key, e.time),
     format: e.format,
     sensor: storable(e.sensor),
     time: e.time,
-    day: e.time.slice(0, 10),
     src_ip: e.srcIp,
     src_port: e.srcPort,
-    src_v4_block: v4 >= 0 ? v4 >>> 16 : null,
     dst_ip: e.dstIp,
     dst_port: e.dstPort,
     protocol: storable(e.protocol),

@@ -9,11 +9,8 @@ export interface EventsTable {
   format: string;
   sensor: string;
   time: string;
-  day: string;
   src_ip: string;
   src_port: number | null;
-  /** IPv4 source /16 block number (ip >>> 16); null for IPv6. Coverage counts these. */
-  src_v4_block: number | null;
   dst_ip: string | null;
   dst_port: number | null;
   protocol: string;

@@ -3,8 +3,9 @@ import { intakeMigration } from './001-intake.js';
 import { workflowMigration } from './002-workflow.js';
 import { tracebackMigration } from './003-traceback.js';
 import { checklistMigration } from './004-checklist.js';
-import { intakeIndexesMigration } from './007-intake-indexes.js';
 import { requestsMigration } from './006-requests.js';
+import { intakeIndexesMigration } from './007-intake-indexes.js';
+import { eventsSlimMigration } from './008-events-slim.js';
 
 /** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,8 +13,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-workflow': workflowMigration,
   '003-traceback': tracebackMigration,
   '004-checklist': checklistMigration,
-  '007-intake-indexes': intakeIndexesMigration,
   '006-requests': requestsMigration,
+  '007-intake-indexes': intakeIndexesMigration,
+  '008-events-slim': eventsSlimMigration,
 };
 
 const provider: MigrationProvider = {
