@@ -76,7 +76,7 @@ if (only.includes('isp')) {
   const n = process.env.BENCH_INCIDENTS ?? '100000';
   const clients = process.env.BENCH_CLIENTS ?? '4';
   console.log(`\nISP API benchmark: ${n} incidents, ${clients} concurrent clients on loopback`);
-  execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'isp-api.ts'), '--incidents', n, '--clients', clients, '--rounds', '2'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', join(import.meta.dirname, 'isp-api.ts'), '--incidents', n, '--clients', clients, '--rounds', '2'], { stdio: 'inherit' });
 }
 
 if (only.includes('resolver')) execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'resolver.ts')], { stdio: 'inherit' });
