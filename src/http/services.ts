@@ -5,8 +5,6 @@ import type { Storage } from '../storage/schema.js';
  * subset the routes use, so tests can hand in fakes and src/main passes the real module.
  */
 
-export type AnswerResult = 'identified' | 'not-found' | 'not-our-customer';
-export type SiteEvent = 'visited' | 'downloaded' | 'completed';
 
 export interface IspRecord {
   readonly id: string;
@@ -15,23 +13,17 @@ export interface IspRecord {
   readonly prefixes: readonly string[];
 }
 
-export interface RequestSummary {
-  readonly requestId: string;
-  readonly week: string;
-  readonly createdAt: string;
-  readonly itemCount: number;
-  readonly answeredCount: number;
-}
-
-// The request shapes are the workflow's own: the HTTP layer serves them as they are built.
-export type { IdentificationRequest, Observation, RequestItem } from '../workflow/requests.js';
-import type { IdentificationRequest } from '../workflow/requests.js';
-
-export interface RejectedRow {
-  readonly row: number;
-  readonly trackingId: string | null;
-  readonly reason: string;
-}
+// These shapes are the workflow's own: the HTTP layer serves and accepts them as they are.
+export type { IdentificationRequest, Observation, RequestItem, RequestSummary } from '../workflow/requests.js';
+export type { AnswerResult, RejectedAnswer as RejectedRow } from '../workflow/answer-parse.js';
+export type { SiteEvent } from '../workflow/site.js';
+export type { ChecklistAnswer, ChecklistAnswers, ChecklistCounts } from '../workflow/checklist.js';
+export type { AuditEntry } from '../workflow/audit.js';
+import type { IdentificationRequest, RequestSummary } from '../workflow/requests.js';
+import type { AnswerResult, RejectedAnswer as RejectedRow } from '../workflow/answer-parse.js';
+import type { SiteEvent } from '../workflow/site.js';
+import type { ChecklistAnswers, ChecklistCounts } from '../workflow/checklist.js';
+import type { AuditEntry } from '../workflow/audit.js';
 
 export type UploadOutcome =
   | { readonly ok: true; readonly applied: number }
@@ -61,17 +53,6 @@ export interface ActivityRow {
   readonly checklist?: ChecklistCounts | null;
 }
 
-export type ChecklistAnswer = 'yes' | 'no' | 'unknown';
-export type ChecklistAnswers = Readonly<Record<'q1' | 'q2' | 'q3' | 'q4' | 'q5', ChecklistAnswer>>;
-
-/** What the ISP sees of the checklists of one incident: how many, and how many answers of each kind. */
-export interface ChecklistCounts {
-  readonly submissions: number;
-  readonly yes: number;
-  readonly no: number;
-  readonly unknown: number;
-}
-
 /** What the public pages may show about an incident: no addresses, no subscriber key. */
 export interface IncidentView {
   readonly trackingId: string;
@@ -81,14 +62,6 @@ export interface IncidentView {
   readonly lastSeen: string;
   readonly attackCount: number;
   readonly botNames: readonly string[];
-}
-
-export interface AuditEntry {
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly target: string;
-  readonly details: unknown;
 }
 
 /** Figures are shown as a plain table of named numbers; the service decides which. */
