@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Block, NoticeDocument } from '../notices/content.js';
+import { blockText } from '../notices/render.js';
 import type { CjkFont } from './fonts.js';
 
 /** The part of pdfkit's PDFDocument used here (pdfkit ships no types). */
@@ -56,7 +57,7 @@ export function renderLettersPdf(letters: readonly Letter[], font: CjkFont | nul
     for (const b of letter.document.blocks) {
       // Stop rather than spill onto a second page: the letter must stay one sheet.
       if (doc.y > bottom - 40) break;
-      doc.text(clean(blockText(b)), { height: bottom - doc.y, ellipsis: true });
+      doc.text(clean(blockText(b, ' ')), { height: bottom - doc.y, ellipsis: true });
       doc.moveDown(0.35);
     }
   }
@@ -64,14 +65,3 @@ export function renderLettersPdf(letters: readonly Letter[], font: CjkFont | nul
   return done;
 }
 
-function blockText(b: Block): string {
-  switch (b.kind) {
-    case 'p':
-    case 'h':
-      return b.text;
-    case 'list':
-      return b.items.map((i) => `- ${i}`).join('\n');
-    case 'link':
-      return `${b.label}: ${b.url}`;
-  }
-}

@@ -2,10 +2,11 @@ import type { Block, NoticeDocument } from './content.js';
 
 /** Plain text: the part every mail program shows. */
 export function renderText(doc: NoticeDocument): string {
-  return `${doc.blocks.map(blockText).join('\n\n')}\n`;
+  return `${doc.blocks.map((b) => blockText(b)).join('\n\n')}\n`;
 }
 
-function blockText(b: Block): string {
+/** One block as plain text; a link's address goes on its own line unless `linkSeparator` says otherwise. */
+export function blockText(b: Block, linkSeparator = '\n'): string {
   switch (b.kind) {
     case 'p':
     case 'h':
@@ -13,7 +14,7 @@ function blockText(b: Block): string {
     case 'list':
       return b.items.map((i) => `- ${i}`).join('\n');
     case 'link':
-      return `${b.label}:\n${b.url}`;
+      return `${b.label}:${linkSeparator}${b.url}`;
   }
 }
 
