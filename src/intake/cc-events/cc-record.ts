@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { STAGES, toUtcIso, type HoneypotEvent, type SampleHashes, type Stage } from '../../domain/event.js';
 import { canonicalIp } from '../../domain/ip.js';
+import { showValue } from '../show-value.js';
 
 /**
  * cleancenter's own event format for sensors that have no reader of their own (docs/event-format.md).
@@ -51,7 +52,7 @@ const port = z.int({ error: PORT }).min(0, { error: PORT }).max(65535, { error: 
 const ip = text(MAX_FIELD_CHARS).transform((v, ctx) => {
   const c = canonicalIp(v.trim());
   if (c === null) {
-    ctx.issues.push({ code: 'custom', message: `expected an IPv4 or IPv6 address, got ${show(v)}`, input: v });
+    ctx.issues.push({ code: 'custom', message: `expected an IPv4 or IPv6 address, got ${showValue(v)}`, input: v });
     return z.NEVER;
   }
   return c;
@@ -74,7 +75,7 @@ const time = z.unknown().transform((v, ctx) => {
     t = toUtcIso(v, false);
   }
   if (t === null) {
-    ctx.issues.push({ code: 'custom', message: v === undefined ? `required, ${TIME}` : `${TIME}, got ${show(v)}`, input: v });
+    ctx.issues.push({ code: 'custom', message: v === undefined ? `required, ${TIME}` : `${TIME}, got ${showValue(v)}`, input: v });
     return z.NEVER;
   }
   return t;
@@ -345,17 +346,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       // A too-long text is not echoed back: it may be 64 KiB.
       if (i.code === 'custom' || ((i.code === 'too_big' || i.code === 'too_small') && typeof i.input === 'string')) return `${path}: ${i.message}`;
       if (i.input === undefined) return `${path}: required, ${i.message}`;
-      return `${path}: ${i.message}, got ${show(i.input)}`;
+      return `${path}: ${i.message}, got ${showValue(i.input)}`;
     })
     .join('; ');
 }
 
-function show(value: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(value) ?? String(value);
-  } catch {
-    s = String(value);
-  }
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
-}

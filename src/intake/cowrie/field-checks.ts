@@ -1,5 +1,6 @@
 import { toUtcIso } from '../../domain/event.js';
 import { canonicalIp } from '../../domain/ip.js';
+import { showValue } from '../show-value.js';
 
 /**
  * Field checks for one parsed cowrie record. Each returns the clean value or throws a FieldError
@@ -12,14 +13,7 @@ type Obj = Record<string, unknown>;
 
 /** A short, safe rendering of a bad value for a reject reason. */
 export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let s: string;
-  try {
-    s = JSON.stringify(value) ?? String(value);
-  } catch {
-    s = String(value);
-  }
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  return value === undefined ? 'nothing' : showValue(value);
 }
 
 function fail(field: string, expected: string, value: unknown): never {

@@ -1,12 +1,8 @@
+import type { RejectedRecord } from '../../domain/event.js';
 import type { Storage } from '../schema.js';
 
-export interface StoredReject {
-  readonly format: string;
-  readonly source: string;
-  readonly line: number | null;
-  readonly row: string | null;
-  readonly reason: string;
-  readonly raw: string;
+/** A reject as stored: the reader's record and when the store first saw it. */
+export interface StoredReject extends RejectedRecord {
   readonly firstSeenAt: string;
 }
 
