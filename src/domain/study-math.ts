@@ -41,6 +41,19 @@ export function wilson(successes: number, n: number, z: number = Z95): ShareInte
   return { share: p, low, high };
 }
 
+/** A count out of n, its share and the share's 95% Wilson interval (fractions; null when n = 0). */
+export interface Ratio {
+  readonly count: number;
+  readonly n: number;
+  readonly share: number | null;
+  readonly low: number | null;
+  readonly high: number | null;
+}
+
+export function ratio(count: number, n: number): Ratio {
+  return { count, n, ...wilson(count, n) };
+}
+
 /**
  * The probability that a traceback passes `k` stepping stones and then the final host: each of
  * the k + 1 hops is traced independently with probability p, so the reach is p^(k+1).

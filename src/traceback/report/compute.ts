@@ -7,23 +7,13 @@
  * are the servers that answered the names' A records. Control roles are the same for the benign
  * control list.
  */
-import { reachRange, wilson } from '../../domain/study-math.js';
+import { ratio, reachRange, type Ratio } from '../../domain/study-math.js';
 import type { IpRole, StudyIpRecord } from '../../storage/repositories/traceback-ips.js';
 import type { ResolutionRecord } from '../../storage/repositories/traceback-resolutions.js';
 import { endUserRange, type EndUserRange } from '../s25r/index.js';
 import { shortLivedShare, type ShortLivedShare } from '../lifetime/index.js';
 
-export interface Ratio {
-  readonly count: number;
-  readonly n: number;
-  readonly share: number | null;
-  readonly low: number | null;
-  readonly high: number | null;
-}
-
-export function ratio(count: number, n: number): Ratio {
-  return { count, n, ...wilson(count, n) };
-}
+export { ratio, type Ratio } from '../../domain/study-math.js';
 
 /** The IPs of a role, sinkholes left out. */
 export function population(ips: readonly StudyIpRecord[], role: IpRole): StudyIpRecord[] {

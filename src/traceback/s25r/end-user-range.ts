@@ -1,13 +1,6 @@
-import { wilson } from '../../domain/study-math.js';
+import { ratio, type Ratio } from '../../domain/study-math.js';
 
-/** A count out of n, its share and the share's 95% Wilson interval (fractions; null when n = 0). */
-export interface Ratio {
-  readonly count: number;
-  readonly n: number;
-  readonly share: number | null;
-  readonly low: number | null;
-  readonly high: number | null;
-}
+export type { Ratio } from '../../domain/study-math.js';
 
 /** The end-user share of a sample as the study reports it. */
 export interface EndUserRange {
@@ -21,9 +14,8 @@ export interface EndUserRange {
   readonly range: readonly [number, number] | null;
 }
 
-function ratio(items: readonly { readonly endUser: boolean }[]): Ratio {
-  const count = items.reduce((c, x) => c + (x.endUser ? 1 : 0), 0);
-  return { count, n: items.length, ...wilson(count, items.length) };
+function endUserRatio(items: readonly { readonly endUser: boolean }[]): Ratio {
+  return ratio(items.reduce((c, x) => c + (x.endUser ? 1 : 0), 0), items.length);
 }
 
 /**
@@ -36,8 +28,8 @@ export function endUserRange(
   sample: readonly { readonly endUser: boolean }[],
   control: readonly { readonly endUser: boolean }[],
 ): EndUserRange {
-  const raw = ratio(sample);
-  const ctl = ratio(control);
+  const raw = endUserRatio(sample);
+  const ctl = endUserRatio(control);
   if (raw.share === null || ctl.share === null) return { raw, control: ctl, corrected: null, range: null };
   // Cross-multiplied so that 31/100 − 14/100 is exactly 0.17, not 0.17000000000000004.
   const corrected = Math.max(0, (raw.count * ctl.n - ctl.count * raw.n) / (raw.n * ctl.n));
