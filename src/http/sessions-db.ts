@@ -3,12 +3,9 @@ import { PORTAL_SESSION_PREFIX } from '../workflow/operators.js';
 import type { WorkflowServices } from './services.js';
 import type { Session, SessionStore } from './sessions.js';
 
-/**
- * Portal sessions share the workflow's session table with operators, under a subject no operator
- * name can have (operator names never contain ":"). Each store only ever answers for its own kind,
- * so a portal cookie value replayed as an operator cookie (or the reverse) finds nothing.
- */
-const PORTAL_PREFIX = PORTAL_SESSION_PREFIX;
+// Portal sessions share the workflow's session table with operators under PORTAL_SESSION_PREFIX
+// (operators.ts). Each store only ever answers for its own kind, so a portal cookie value replayed
+// as an operator cookie (or the reverse) finds nothing.
 
 type DbSession = { username: string; csrfToken: string; expiresAt: string };
 
@@ -20,8 +17,8 @@ function databaseSessions(storage: Storage, services: WorkflowServices, ttlMs: n
   const { createOperatorSession, operatorSession, endOperatorSession } = services;
   if (createOperatorSession === undefined || operatorSession === undefined || endOperatorSession === undefined) return null;
   const toSubject = (s: DbSession): string | null => {
-    const portal = s.username.startsWith(PORTAL_PREFIX);
-    if (kind === 'isp') return portal ? s.username.slice(PORTAL_PREFIX.length) : null;
+    const portal = s.username.startsWith(PORTAL_SESSION_PREFIX);
+    if (kind === 'isp') return portal ? s.username.slice(PORTAL_SESSION_PREFIX.length) : null;
     return portal ? null : s.username;
   };
   const toSession = (id: string, s: DbSession): Session | null => {
@@ -31,7 +28,7 @@ function databaseSessions(storage: Storage, services: WorkflowServices, ttlMs: n
   return {
     async create(k, subject) {
       if (k !== kind) throw new Error(`this session store holds ${kind} sessions only`);
-      const s = await createOperatorSession(storage, kind === 'isp' ? `${PORTAL_PREFIX}${subject}` : subject, ttlMs / 3_600_000);
+      const s = await createOperatorSession(storage, kind === 'isp' ? `${PORTAL_SESSION_PREFIX}${subject}` : subject, ttlMs / 3_600_000);
       const session = toSession(s.sessionId, s);
       if (session === null) throw new Error('an operator name cannot start with "isp:"');
       return session;
