@@ -1,9 +1,10 @@
 /**
  * One measurement in its own process, so that peak memory (maxRSS) belongs to it alone.
  *   node --import tsx bench/intake-worker.ts baseline|ingest FILE [DBFILE]
- * Prints one JSON line: { mode, records, events, ms, maxRssMiB }.
+ * Prints one JSON line: { mode, records, events, ms, cpuMs, gcMs, maxRssMiB }.
  */
 import { createReadStream, rmSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { ingestFiles } from '../src/intake/ingest.js';
 import { ccEventsJsonlReader } from '../src/intake/cc-events/index.js';
@@ -14,6 +15,11 @@ import { createIspLookup } from '../src/enrich/isp/isp-lookup.js';
 import { createEnricher } from '../src/enrich/enricher.js';
 
 const [mode, file, dbFile] = process.argv.slice(2);
+// Time spent in garbage-collection pauses over the whole run, reported as gcMs.
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 if (!file || (mode !== 'baseline' && mode !== 'ingest')) throw new Error('usage: intake-worker.ts baseline|ingest FILE [DB]');
 
 if (mode === 'baseline') {
@@ -52,5 +58,5 @@ if (mode === 'baseline') {
 }
 
 function out(r: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ ...r, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...r, gcMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
 }

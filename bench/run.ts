@@ -58,12 +58,13 @@ if (only.includes('intake')) {
       ingestPeakRssMiB: Math.round(median(ing.map((b) => b.maxRssMiB as number))),
       baselinePeakRssMiB: Math.round(median(base.map((b) => b.maxRssMiB as number))),
       enrichmentSetupMs: Math.round(median(ing.map((b) => b.setupMs as number))),
+      ingestGcMs: Math.round(median(ing.map((b) => b.gcMs as number))),
       stored: ing[0]?.events,
     };
     console.log(JSON.stringify(row));
     rows.push(
       `${String(n).padStart(9)} events: baseline ${row.baselineEventsPerSec.toLocaleString('en')} ev/s, ingest ${row.ingestEventsPerSec.toLocaleString('en')} ev/s ` +
-        `(ratio ${row.ratioToBaseline}), peak RSS ingest ${row.ingestPeakRssMiB} MiB / baseline ${row.baselinePeakRssMiB} MiB, enrichment set-up ${row.enrichmentSetupMs} ms`,
+        `(ratio ${row.ratioToBaseline}), GC ${row.ingestGcMs} ms, peak RSS ingest ${row.ingestPeakRssMiB} MiB / baseline ${row.baselinePeakRssMiB} MiB, enrichment set-up ${row.enrichmentSetupMs} ms`,
     );
   }
   console.log(`\n${rows.join('\n')}`);
