@@ -156,7 +156,7 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
             events.push(row);
             const s = item.event.sample;
             if (s !== null && (s.sha256 || s.md5 || s.sha1)) {
-              sightings.push({ eventKey: row.event_key, md5: s.md5, sha1: s.sha1, sha256: s.sha256, url: s.url, time: item.event.time });
+              sightings.push({ md5: s.md5, sha1: s.sha1, sha256: s.sha256, time: item.event.time });
             }
           } else if (item.kind === 'reject') {
             reject(item.reject);

@@ -58,6 +58,7 @@ export interface SamplesTable {
   first_verdict_at: string | null;
 }
 
+/** A view (migration 009): each event that names a sample hash, with the key of its sample. */
 export interface SampleSightingsTable {
   event_key: string;
   sample_key: string;
@@ -118,4 +119,4 @@ export interface Storage {
 }
 
 /** Tables written in bulk by ingest. */
-export type BulkTable = 'events' | 'rejects' | 'samples' | 'sample_sightings';
+export type BulkTable = 'events' | 'rejects' | 'samples';

@@ -100,7 +100,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
           inserted += st.run(values).changes;
         }
       }
-      // Narrow rows (sample sightings, samples, rejects): several to a plain multi-row INSERT, which
+      // Narrow rows (samples, rejects): several to a plain multi-row INSERT, which
       // saves a statement step per row; sharing values through a sub-select would cost more here.
       const narrow = Math.min(NARROW_ROWS_PER_STATEMENT, Math.floor(999 / width));
       if (width < 12 && narrow > 1 && all.length - i >= narrow) {

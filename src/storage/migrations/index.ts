@@ -6,6 +6,7 @@ import { checklistMigration } from './004-checklist.js';
 import { requestsMigration } from './006-requests.js';
 import { intakeIndexesMigration } from './007-intake-indexes.js';
 import { eventsSlimMigration } from './008-events-slim.js';
+import { sightingsViewMigration } from './009-sightings-view.js';
 
 /** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-requests': requestsMigration,
   '007-intake-indexes': intakeIndexesMigration,
   '008-events-slim': eventsSlimMigration,
+  '009-sightings-view': sightingsViewMigration,
 };
 
 const provider: MigrationProvider = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { dialectTest } from '../../testing/databases.js';
-import type { EventsTable } from '../schema.js';
+import type { EventsTable, RejectsTable } from '../schema.js';
 import { eventKey } from '../../intake/ingest.js';
 import { eventTotals, sourcesBySensor } from './events-repository.js';
 
@@ -77,23 +77,27 @@ dialectTest('period filters keep exactly the events in [from, to)', async (_t, s
 });
 
 dialectTest('bulk insert of narrow rows counts only new rows, duplicates within and across calls included', async (_t, storage) => {
-  const sighting = (n: number): { event_key: string; sample_key: string; time: string; day: string; url: string | null } => ({
-    event_key: `2024-05-01T00:00:00.000Z|${String(n).padStart(6, '0')}`,
-    sample_key: `md5:${String(n % 7).padStart(32, '0')}`,
-    time: '2024-05-01T00:00:00.000Z',
-    day: '2024-05-01',
-    url: n % 3 === 0 ? null : `http://192.0.2.${n % 200}/x`,
+  const reject = (n: number): RejectsTable => ({
+    reject_key: `reject-${String(n).padStart(6, '0')}`,
+    format: 'cc-jsonl',
+    source: 'events.jsonl',
+    line: n + 1,
+    row: null,
+    reason: `line ${n + 1}: bad src_ip`,
+    raw: n % 3 === 0 ? '' : `{"src_ip":"192.0.2.${n % 200}x"}`,
+    first_seen_at: '2024-05-01T00:00:00.000Z',
+    import_id: 'imp-1',
   });
   // 101 rows (several full statements and a tail), five of them repeated inside the call.
-  const first = [...Array.from({ length: 96 }, (_, n) => sighting(n)), ...[1, 2, 40, 41, 95].map(sighting)];
-  const n1 = await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'sample_sightings', first));
+  const first = [...Array.from({ length: 96 }, (_, n) => reject(n)), ...[1, 2, 40, 41, 95].map(reject)];
+  const n1 = await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'rejects', first));
   assert.equal(n1, 96);
   // Half old, half new.
-  const second = Array.from({ length: 90 }, (_, n) => sighting(n + 50));
-  const n2 = await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'sample_sightings', second));
+  const second = Array.from({ length: 90 }, (_, n) => reject(n + 50));
+  const n2 = await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'rejects', second));
   assert.equal(n2, 44);
-  const stored = await storage.db.selectFrom('sample_sightings').select(['event_key', 'url']).orderBy('event_key').execute();
+  const stored = await storage.db.selectFrom('rejects').select(['reject_key', 'line', 'raw']).orderBy('reject_key').execute();
   assert.equal(stored.length, 140);
-  assert.deepEqual(stored[3], { event_key: '2024-05-01T00:00:00.000Z|000003', url: null });
-  assert.deepEqual(stored[139], { event_key: '2024-05-01T00:00:00.000Z|000139', url: 'http://192.0.2.139/x' });
+  assert.deepEqual(stored[3], { reject_key: 'reject-000003', line: 4, raw: '' });
+  assert.deepEqual(stored[139], { reject_key: 'reject-000139', line: 140, raw: '{"src_ip":"192.0.2.139x"}' });
 });

@@ -1,13 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable, RejectsTable, Storage } from '../schema.js';
 
-/** A sample as an event names it: any of its hashes, and where it was seen. */
+/** A sample as an event names it: any of its hashes, and when it was seen. */
 export interface SampleSighting {
-  readonly eventKey: string;
   readonly md5: string | null;
   readonly sha1: string | null;
   readonly sha256: string | null;
-  readonly url: string | null;
   readonly time: string;
 }
 
@@ -59,7 +57,7 @@ async function writeSorted(storage: Storage, events: readonly EventsTable[], rej
   return storage.db.transaction().execute(async (tx) => {
     const eventsInserted = await storage.insertIgnore(tx, 'events', events);
     const rejectsInserted = await storage.insertIgnore(tx, 'rejects', rejects);
-    const { created, existing } = batch.sightings.length > 0 ? await recordSightings(tx, storage, batch.sightings) : { created: [], existing: [] };
+    const { created, existing } = batch.sightings.length > 0 ? await recordSamples(tx, storage, batch.sightings) : { created: [], existing: [] };
     return { eventsInserted, rejectsInserted, samplesCreated: created, samplesExisting: existing };
   });
 }
@@ -72,7 +70,7 @@ export function sampleKeyOf(h: { md5: string | null; sha1: string | null; sha256
   return null;
 }
 
-async function recordSightings(tx: Tx, storage: Storage, sightings: readonly SampleSighting[]): Promise<{ created: string[]; existing: string[] }> {
+async function recordSamples(tx: Tx, storage: Storage, sightings: readonly SampleSighting[]): Promise<{ created: string[]; existing: string[] }> {
   // Resolve each hash to an existing sample: SHA-256 is the identity, MD5 and SHA-1 are aliases.
   const known = new Map<string, string>();
   const lookups: ['sha256' | 'md5' | 'sha1', string[]][] = [
@@ -96,23 +94,23 @@ async function recordSightings(tx: Tx, storage: Storage, sightings: readonly Sam
 
   const existing = new Set<string>();
   const fresh = new Map<string, { first: string; last: string; s: SampleSighting }>();
-  const sightingRows = [];
   for (const s of sightings) {
-    let key = existingKey(s);
-    if (key !== undefined) existing.add(key);
-    else {
-      key = sampleKeyOf(s) ?? undefined;
-      if (key === undefined) continue;
-      const f = fresh.get(key);
-      if (f === undefined) fresh.set(key, { first: s.time, last: s.time, s });
-      else {
-        if (s.time < f.first) f.first = s.time;
-        if (s.time > f.last) f.last = s.time;
-      }
+    const key = existingKey(s);
+    if (key !== undefined) {
+      existing.add(key);
+      continue;
     }
-    sightingRows.push({ event_key: s.eventKey, sample_key: key, time: s.time, day: s.time.slice(0, 10), url: s.url });
+    const newKey = sampleKeyOf(s);
+    if (newKey === null) continue;
+    const f = fresh.get(newKey);
+    if (f === undefined) fresh.set(newKey, { first: s.time, last: s.time, s });
+    else {
+      if (s.time < f.first) f.first = s.time;
+      if (s.time > f.last) f.last = s.time;
+    }
   }
-  // Existing samples need no update here: first and last sighting are read from sample_sightings.
+  // Existing samples need no update here: first and last sighting are read from the events (the
+  // sample_sightings view), which are stored already; so are this batch's sightings of new samples.
   const freshRows = [...fresh]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, f]) => ({
@@ -136,8 +134,6 @@ async function recordSightings(tx: Tx, storage: Storage, sightings: readonly Sam
     // be told from the count; the totals stay right, the new/known split of this batch is approximate.
     for (const k of created.splice(inserted)) existing.add(k);
   }
-  sightingRows.sort(byKey('event_key'));
-  await storage.insertIgnore(tx, 'sample_sightings', sightingRows);
   return { created, existing: [...existing] };
 }
 

@@ -61,7 +61,7 @@ export async function registerBinary(storage: Storage, b: BinaryRecord): Promise
 }
 
 async function mergeInto(tx: Transaction<Database>, from: SamplesTable, toKey: string): Promise<void> {
-  await tx.updateTable('sample_sightings').set({ sample_key: toKey }).where('sample_key', '=', from.sample_key).execute();
+  // Sightings need no update: the sample_sightings view finds the merged row by its hash aliases.
   await tx.updateTable('sample_verdicts').set({ sample_key: toKey }).where('sample_key', '=', from.sample_key).execute();
   await tx
     .updateTable('samples')
