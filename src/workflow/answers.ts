@@ -1,7 +1,7 @@
 import { acceptsAnswer, isIncidentState } from '../domain/incident-state.js';
 import type { Storage } from '../storage/schema.js';
 import { wdb, type WorkflowTx } from '../storage/repositories/workflow-tables.js';
-import { findAnswerTargets, findKeyHolders, writeAnswers, type AnswerTarget, type AnswerWrite } from '../storage/repositories/answers-repository.js';
+import { findAnswerTargets, findKeyHolders, writeAnswers, type AnswerTargets, type AnswerWrites } from '../storage/repositories/answers-repository.js';
 import { audit } from './audit.js';
 import { newId } from './identifiers.js';
 import { parseAnswers, type AnswerRow, type RejectedAnswer } from './answer-parse.js';
@@ -41,29 +41,27 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
 
   return db.transaction().execute(async (tx) => {
     const rows = parsed.rows;
-    // In incident_id order, the order writeAnswers wants; `rows[t.pos]` is the row that names t.
-    const found = await findAnswerTargets(storage, tx, ispId, rows.map((r) => r.trackingId));
-    const target = new Array<AnswerTarget | undefined>(rows.length);
-    for (const t of found) target[t.pos] = t;
-    const toApply: Applied[] = [];
-    const change = new Array<Applied | undefined>(rows.length);
+    // In incident_id order, the order writeAnswers wants; `rows[t.pos[j]]` is the row that names incident j.
+    const t = await findAnswerTargets(storage, tx, ispId, rows.map((r) => r.trackingId));
+    const targetOf = new Int32Array(rows.length).fill(-1);
+    for (let j = 0; j < t.count; j++) targetOf[t.pos[j] as number] = j;
+    /** The incidents that change, in upload order (j, an index into t). */
+    const changing: number[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as AnswerRow;
-      const inc = target[i];
+      const j = targetOf[i] as number;
+      const state = j === -1 ? undefined : (t.state[j] as string);
       // Never requested means the ISP cannot know the ID: treated like a guess.
-      if (inc === undefined || inc.state === 'detected') {
+      if (state === undefined || state === 'detected') {
         rejected.push({ row: row.row, trackingId: row.trackingId, reason: UNKNOWN_TRACKING_ID });
         continue;
       }
-      const same = inc.state === row.result && inc.subscriberKey === row.subscriberKey;
-      if (same) continue;
-      if (!isIncidentState(inc.state) || !acceptsAnswer(inc.state)) {
-        rejected.push({ row: row.row, trackingId: row.trackingId, reason: `the answer cannot change any more: the incident is already ${inc.state}` });
+      if (state === row.result && t.subscriberKey[j] === row.subscriberKey) continue;
+      if (!isIncidentState(state) || !acceptsAnswer(state)) {
+        rejected.push({ row: row.row, trackingId: row.trackingId, reason: `the answer cannot change any more: the incident is already ${state}` });
         continue;
       }
-      const a: Applied = { inc, row, repeat: false };
-      toApply.push(a);
-      change[i] = a;
+      changing.push(j);
     }
     if (rejected.length > 0) {
       rejected.sort((a, b) => a.row - b.row);
@@ -71,104 +69,101 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
     }
     const now = new Date().toISOString();
     const applied = rows.length;
+    const tally = { identified: 0, 'not-found': 0, 'not-our-customer': 0 };
     let uploadId: string | null = null;
-    if (toApply.length > 0) {
+    if (changing.length > 0) {
       uploadId = newId('upl');
       await tx
         .insertInto('answer_uploads')
         .values({ upload_id: uploadId, isp_id: ispId, uploaded_at: now, actor, row_count: applied, content_type: String(upload.contentType).slice(0, 100) })
         .execute();
+      const rowOf = (j: number): AnswerRow => rows[t.pos[j] as number] as AnswerRow;
       // Keys are linked before anything is written, from the incidents as they are plus this upload's
       // answers, so that each incident is written once, first_notice included.
-      const reinfected = await linkByKey(storage, tx, ispId, toApply, now);
-      const writes: AnswerWrite[] = [];
-      for (const t of found) {
-        const a = change[t.pos];
-        if (a === undefined) continue;
-        const { result, subscriberKey } = a.row;
-        writes.push({
-          incidentId: t.incidentId,
-          rowid: t.rowid,
-          result,
-          subscriberKey,
-          firstNotice: result === 'identified' ? (a.repeat ? 0 : 1) : null,
-          answerSeq: t.answerSeq,
-        });
+      const { repeat, reinfected } = await linkByKey(storage, tx, ispId, t, changing, rowOf, now);
+      const change = new Uint8Array(t.count);
+      for (const j of changing) change[j] = 1;
+      const writes: AnswerWrites = { incidentId: [], rowid: [], result: [], subscriberKey: [], firstNotice: [], answerSeq: [] };
+      for (let j = 0; j < t.count; j++) {
+        if (change[j] === 0) continue;
+        const { result, subscriberKey } = rowOf(j);
+        tally[result]++;
+        writes.incidentId.push(t.incidentId[j] as string);
+        if (storage.dialect === 'sqlite') writes.rowid.push(t.rowid[j] as number);
+        writes.result.push(result);
+        writes.subscriberKey.push(subscriberKey);
+        writes.firstNotice.push(result === 'identified' ? (repeat.has(j) ? 0 : 1) : null);
+        writes.answerSeq.push(t.answerSeq[j] as number);
       }
       await writeAnswers(storage, tx, uploadId, now, writes);
       await markReinfected(tx, reinfected, now);
     }
-    const tally = { identified: 0, 'not-found': 0, 'not-our-customer': 0 };
-    for (const a of toApply) tally[a.row.result]++;
-    await audit(storage, actor, 'answers.upload', ispId, { uploadId, rows: applied, changed: toApply.length, ...tally }, tx);
+    await audit(storage, actor, 'answers.upload', ispId, { uploadId, rows: applied, changed: changing.length, ...tally }, tx);
     await upload.beforeCommit?.();
-    return { ok: true, applied, changed: toApply.length, uploadId };
+    return { ok: true, applied, changed: changing.length, uploadId };
   });
-}
-
-interface Applied {
-  readonly inc: AnswerTarget;
-  readonly row: AnswerRow;
-  /** Set by linkByKey: another incident with this key was identified earlier. */
-  repeat: boolean;
 }
 
 type Reinfections = Map<string, { newId: string; at: string; previous: string | null }>;
 
+/** One incident of a key's group, for finding the group's first identification. */
+interface Member { readonly id: string; readonly first: string; readonly identifiedAt: string | null }
+
+/** Whether o was identified before n (ties broken by first sighting, then id): a total order, ids being unique. */
+const earlier = (o: Member, n: Member): boolean =>
+  o.identifiedAt !== null && n.identifiedAt !== null &&
+  (o.identifiedAt < n.identifiedAt || (o.identifiedAt === n.identifiedAt && (o.first < n.first || (o.first === n.first && o.id < n.id))));
+
 /**
  * Incidents sharing a key with an incident of this upload: the user was met before. An incident
  * is a first-time one unless another incident with its key was identified earlier (ties broken by
- * first sighting, then id); linkByKey marks the others `repeat`. An earlier incident that was
- * completed or remediated was reinfected: returned, old incident id first.
+ * first sighting, then id); those are returned in `repeat` (indexes into t). An earlier incident
+ * that was completed or remediated was reinfected: returned, old incident id first.
  * Works on each key's incidents as they will be once this upload is applied: those holding the key
  * now, with this upload's incidents taking their answered values (an incident whose key changes
  * leaves its old group). Reading by key after the writes returned every incident of the upload again.
  */
-async function linkByKey(storage: Storage, tx: WorkflowTx, ispId: string, uploaded: readonly Applied[], now: string): Promise<Reinfections> {
-  const identified = uploaded.filter((u) => u.row.result === 'identified' && u.row.subscriberKey !== null);
-  interface Member { id: string; first: string; identifiedAt: string | null; previous: string | null; state: string }
-  /** One key's incidents; `first` is the earliest identified one, `done` those an answer can reinfect. */
-  interface Group { members: Member[]; first?: Member; done?: Member[] }
+async function linkByKey(
+  storage: Storage, tx: WorkflowTx, ispId: string, t: AnswerTargets, changing: readonly number[], rowOf: (j: number) => AnswerRow, now: string,
+): Promise<{ repeat: Set<number>; reinfected: Reinfections }> {
+  /** One key's group: its earliest identified incident, and those an answer can reinfect. */
+  interface Group { first: Member | null; done: { id: string; first: string }[] | null }
   const groups = new Map<string, Group>();
   const groupOf = (key: string): Group => {
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { members: [] }));
+    if (g === undefined) groups.set(key, (g = { first: null, done: null }));
     return g;
   };
-  const holders = await findKeyHolders(storage, tx, ispId, [...new Set(identified.map((u) => u.row.subscriberKey as string))]);
+  const identified = changing.filter((j) => rowOf(j).result === 'identified');
+  const keys = new Set<string>();
+  for (const j of identified) keys.add(rowOf(j).subscriberKey as string);
+  const holders = await findKeyHolders(storage, tx, ispId, [...keys]);
   if (holders.length > 0) {
-    const changing = new Set(uploaded.map((u) => u.inc.incidentId));
+    const changed = new Set(changing.map((j) => t.incidentId[j] as string));
     for (const h of holders) {
-      if (!changing.has(h.incidentId)) groupOf(h.subscriberKey).members.push({ id: h.incidentId, first: h.firstSeen, identifiedAt: h.identifiedAt, previous: h.previousIncidentId, state: h.state });
+      if (changed.has(h.incidentId)) continue;
+      const g = groupOf(h.subscriberKey);
+      const m: Member = { id: h.incidentId, first: h.firstSeen, identifiedAt: h.identifiedAt };
+      if (m.identifiedAt !== null && (g.first === null || earlier(m, g.first))) g.first = m;
+      if (h.state === 'completed' || h.state === 'remediated') (g.done ??= []).push(m);
     }
   }
-  const own = identified.map((u) => {
-    const m: Member = { id: u.inc.incidentId, first: u.inc.firstSeen, identifiedAt: now, previous: u.inc.previousIncidentId, state: 'identified' };
-    const g = groupOf(u.row.subscriberKey as string);
-    g.members.push(m);
-    return { m, g };
+  const own = identified.map((j) => {
+    const m: Member = { id: t.incidentId[j] as string, first: t.firstSeen[j] as string, identifiedAt: now };
+    const g = groupOf(rowOf(j).subscriberKey as string);
+    if (g.first === null || earlier(m, g.first)) g.first = m;
+    return { j, m, g };
   });
-  const earlier = (o: Member, n: Member): boolean =>
-    o.identifiedAt !== null && n.identifiedAt !== null &&
-    (o.identifiedAt < n.identifiedAt || (o.identifiedAt === n.identifiedAt && (o.first < n.first || (o.first === n.first && o.id < n.id))));
-  // The order is total, ids being unique.
-  for (const g of groups.values()) {
-    for (const m of g.members) {
-      if (m.identifiedAt !== null && (g.first === undefined || earlier(m, g.first))) g.first = m;
-      if (m.state === 'completed' || m.state === 'remediated') (g.done ??= []).push(m);
-    }
-  }
+  const repeat = new Set<number>();
   const reinfected: Reinfections = new Map();
   // In upload order, so that an old incident is reinfected by the first answer that reaches it.
-  for (let i = 0; i < identified.length; i++) {
-    const u = identified[i] as Applied;
-    const { m: n, g } = own[i] as { m: Member; g: Group };
-    if (g.first !== undefined && g.first.id !== n.id && earlier(g.first, n)) u.repeat = true;
+  for (const { j, m: n, g } of own) {
+    if (g.first !== n) repeat.add(j);
     for (const o of g.done ?? []) {
-      if (o.id !== n.id && o.first < n.first && !reinfected.has(o.id)) reinfected.set(o.id, { newId: n.id, at: n.first, previous: n.previous });
+      if (o.id !== n.id && o.first < n.first && !reinfected.has(o.id)) reinfected.set(o.id, { newId: n.id, at: n.first, previous: t.previousIncidentId[j] as string | null });
     }
   }
-  return reinfected;
+  return { repeat, reinfected };
 }
 
 /** Few in practice (a key answered again after its user cleaned up): one statement each. */
