@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { readLines, type Line } from './read-lines.js';
 
 let dir = '';
@@ -72,5 +73,37 @@ describe('readLines', () => {
     const seen: [number, number | null][] = [];
     await collect(Buffer.from('abc\ndef\n'), { onProgress: (d, t) => seen.push([d, t]), chunkBytes: 4 });
     assert.deepEqual(seen.at(-1), [8, 8]);
+  });
+
+  test('random files read the same as a plain split of the whole file, at every chunk size and line limit', async () => {
+    // Lines of ASCII, multi-byte text, CRLF, blanks, invalid bytes and long runs, read through the
+    // whole-chunk path and the line-by-line path alike, must match a reference built in memory.
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const parts = [Buffer.from('{"a":1}'), Buffer.from('ünï🦠'), Buffer.from([0xff]), Buffer.from([0xe3, 0x81]), Buffer.from('\r'), Buffer.from('x'.repeat(300)), Buffer.alloc(0)];
+    for (let round = 0; round < 20; round++) {
+      const lines: Buffer[] = [];
+      for (let i = 0, n = 1 + rnd(40); i < n; i++) lines.push(Buffer.concat(Array.from({ length: rnd(4) }, () => parts[rnd(parts.length)] as Buffer)));
+      const endsWithLf = rnd(2) === 0;
+      const bytes = Buffer.concat([Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 || endsWithLf ? [l, Buffer.from('\n')] : [l])))]);
+      for (const maxLineBytes of [200, 1 << 20]) {
+        const expected: Line[] = [];
+        lines.forEach((l, i) => {
+          if (i === lines.length - 1 && !endsWithLf && l.length === 0) return;
+          const body = l.length > 0 && l[l.length - 1] === 13 ? l.subarray(0, l.length - 1) : l;
+          const line = i + 1;
+          if (l.length > maxLineBytes) expected.push({ ok: false, line, reason: `line longer than ${maxLineBytes} bytes (${l.length} bytes)`, raw: '' });
+          else if (!isUtf8(body)) expected.push({ ok: false, line, reason: 'not valid UTF-8', raw: '' });
+          else expected.push({ ok: true, line, text: body.toString('utf8'), terminated: i < lines.length - 1 || endsWithLf });
+        });
+        for (const chunkBytes of [1, 5, 64, 1000, 1 << 20]) {
+          const got = (await collect(bytes, { maxLineBytes, chunkBytes })).map((l) => (l.ok ? l : { ...l, raw: '' }));
+          assert.deepEqual(got, expected, `round ${round}, maxLineBytes ${maxLineBytes}, chunkBytes ${chunkBytes}`);
+        }
+      }
+    }
   });
 });

@@ -76,7 +76,13 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
     done += chunk.length;
     const batch: Line[] = [];
     let pos = 0;
+    // Lines from the chunk's start (or once a carried line is done): all at once when possible.
+    let wholeTried = false;
     for (;;) {
+      if (!wholeTried && carryBytes === 0 && overlongHead === null) {
+        wholeTried = true;
+        pos = wholeLines(chunk, pos, batch);
+      }
       const nl = chunk.indexOf(LF, pos);
       if (nl < 0) break;
       const piece = chunk.subarray(pos, nl);
@@ -115,6 +121,30 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
     const last = overlongHead !== null ? EMPTY : Buffer.concat(carry, carryBytes);
     const line = overlongHead !== null ? finish(last, false) : last.length > maxLineBytes ? overlong(last) : finish(last, false);
     yield [line];
+  }
+
+  /**
+   * The complete lines of chunk[pos..] decoded in one piece: when they are valid UTF-8 together and
+   * shorter than the line limit together, each is too, and splitting the text at LF gives what
+   * decoding line by line would (a LF byte is never part of a multi-byte character). Saves a
+   * Buffer view, a UTF-8 check and a decode call per line. Returns where the unfinished rest
+   * starts, or pos unchanged when the lines must go one by one (a bad or over-long line among them).
+   */
+  function wholeLines(chunk: Buffer, pos: number, batch: Line[]): number {
+    const last = chunk.lastIndexOf(LF);
+    if (last < pos) return pos;
+    const region = chunk.subarray(pos, last);
+    if (region.length > maxLineBytes || !isUtf8(region)) return pos;
+    const text = region.toString('utf8');
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      lineNo++;
+      batch.push({ ok: true, line: lineNo, text: text.slice(start, end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end), terminated: true });
+      if (nl < 0) return last + 1;
+      start = nl + 1;
+    }
   }
 
   function overlong(bytes: Buffer): Line {
