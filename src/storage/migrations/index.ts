@@ -7,6 +7,7 @@ import { requestsMigration } from './006-requests.js';
 import { intakeIndexesMigration } from './007-intake-indexes.js';
 import { eventsSlimMigration } from './008-events-slim.js';
 import { sightingsViewMigration } from './009-sightings-view.js';
+import { incidentKeysMigration } from './010-incident-keys.js';
 
 /** Migrations live in code (not files found at run time) so that a bundled or installed copy finds them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-intake-indexes': intakeIndexesMigration,
   '008-events-slim': eventsSlimMigration,
   '009-sightings-view': sightingsViewMigration,
+  '010-incident-keys': incidentKeysMigration,
 };
 
 const provider: MigrationProvider = {

@@ -137,7 +137,10 @@ export async function findAnswerTargets(storage: Storage, tx: WorkflowTx, ispId:
   };
 }
 
-/** The ISP's incidents holding any of these subscriber keys (read through the (isp_id, subscriber_key) index). */
+/**
+ * The ISP's incidents holding any of these subscriber keys, read through the (isp_id, subscriber_key)
+ * index; it holds keyed incidents only (migration 010), which `IS NOT NULL` tells both planners.
+ */
 export async function findKeyHolders(storage: Storage, tx: WorkflowTx, ispId: string, keys: readonly string[]): Promise<KeyHolder[]> {
   if (keys.length === 0) return [];
   const sorted = [...keys].sort(byString);
@@ -145,10 +148,10 @@ export async function findKeyHolders(storage: Storage, tx: WorkflowTx, ispId: st
     storage.dialect === 'sqlite'
       ? await sql<{ found: unknown }>`
           SELECT json_group_array(json_array(i.incident_id, i.subscriber_key, i.first_seen, i.identified_at, i.previous_incident_id, i.state)) AS found
-          FROM json_each(${JSON.stringify(sorted)}) k CROSS JOIN incidents i ON i.isp_id = ${ispId} AND i.subscriber_key = k.value`.execute(tx)
+          FROM json_each(${JSON.stringify(sorted)}) k CROSS JOIN incidents i ON i.isp_id = ${ispId} AND i.subscriber_key = k.value AND i.subscriber_key IS NOT NULL`.execute(tx)
       : await sql<{ found: unknown }>`
           SELECT json_agg(json_build_array(i.incident_id, i.subscriber_key, i.first_seen, i.identified_at, i.previous_incident_id, i.state)) AS found
-          FROM unnest(${sorted}::text[]) AS k(subscriber_key) JOIN incidents i ON i.isp_id = ${ispId} AND i.subscriber_key = k.subscriber_key`.execute(tx);
+          FROM unnest(${sorted}::text[]) AS k(subscriber_key) JOIN incidents i ON i.isp_id = ${ispId} AND i.subscriber_key = k.subscriber_key AND i.subscriber_key IS NOT NULL`.execute(tx);
   return jsonRows(rows[0]?.found).map((r) => ({
     incidentId: r[0] as string,
     subscriberKey: r[1] as string,
