@@ -1,6 +1,6 @@
 /**
  * One measurement in its own process, so that peak memory (maxRSS) belongs to it alone.
- *   node --import tsx bench/intake-worker.ts baseline|ingest FILE [DBFILE]
+ *   node --import tsx bench/intake-worker.ts baseline|ingest FILE [DBFILE]   (BENCH_BATCH=n: events per transaction)
  * Prints one JSON line: { mode, records, events, ms, cpuMs, gcMs, maxRssMiB }.
  */
 import { createReadStream, rmSync } from 'node:fs';
@@ -50,7 +50,7 @@ if (mode === 'baseline') {
   const setupMs = performance.now() - s0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const s = await ingestFiles({ storage, reader: ccEventsJsonlReader, paths: [file], enricher, rejectsInSummary: 5 });
+  const s = await ingestFiles({ storage, reader: ccEventsJsonlReader, paths: [file], enricher, rejectsInSummary: 5, ...(process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {}) });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   await storage.close();
