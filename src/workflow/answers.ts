@@ -92,7 +92,7 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
         if (storage.dialect === 'sqlite') writes.rowid.push(t.rowid[j] as number);
         writes.result.push(result);
         writes.subscriberKey.push(subscriberKey);
-        writes.firstNotice.push(result === 'identified' ? (repeat.has(j) ? 0 : 1) : null);
+        writes.firstNotice.push(result === 'identified' ? (repeat[j] === 1 ? 0 : 1) : null);
         writes.answerSeq.push(t.answerSeq[j] as number);
       }
       await writeAnswers(storage, tx, uploadId, now, writes);
@@ -106,61 +106,82 @@ export async function applyAnswerUpload(storage: Storage, ispId: string, upload:
 
 type Reinfections = Map<string, { newId: string; at: string; previous: string | null }>;
 
-/** One incident of a key's group, for finding the group's first identification. */
-interface Member { readonly id: string; readonly first: string; readonly identifiedAt: string | null }
-
-/** Whether o was identified before n (ties broken by first sighting, then id): a total order, ids being unique. */
-const earlier = (o: Member, n: Member): boolean =>
-  o.identifiedAt !== null && n.identifiedAt !== null &&
-  (o.identifiedAt < n.identifiedAt || (o.identifiedAt === n.identifiedAt && (o.first < n.first || (o.first === n.first && o.id < n.id))));
+/** Whether incident a was identified before b: by identification time, then first sighting, then id (a total order, ids being unique). */
+function earlier(aAt: string, aFirst: string, aId: string, bAt: string, bFirst: string, bId: string): boolean {
+  return aAt < bAt || (aAt === bAt && (aFirst < bFirst || (aFirst === bFirst && aId < bId)));
+}
 
 /**
  * Incidents sharing a key with an incident of this upload: the user was met before. An incident
  * is a first-time one unless another incident with its key was identified earlier (ties broken by
- * first sighting, then id); those are returned in `repeat` (indexes into t). An earlier incident
+ * first sighting, then id); those are flagged in `repeat` (by index into t). An earlier incident
  * that was completed or remediated was reinfected: returned, old incident id first.
  * Works on each key's incidents as they will be once this upload is applied: those holding the key
  * now, with this upload's incidents taking their answered values (an incident whose key changes
  * leaves its old group). Reading by key after the writes returned every incident of the upload again.
+ * A group keeps only its earliest identified incident, not a list of members: an upload of 100,000
+ * answers made an object or two per answer here, most of this step's time with the collections.
  */
 async function linkByKey(
   storage: Storage, tx: WorkflowTx, ispId: string, t: AnswerTargets, changing: readonly number[], rowOf: (j: number) => AnswerRow, now: string,
-): Promise<{ repeat: Set<number>; reinfected: Reinfections }> {
-  /** One key's group: its earliest identified incident, and those an answer can reinfect. */
-  interface Group { first: Member | null; done: { id: string; first: string }[] | null }
+): Promise<{ repeat: Uint8Array; reinfected: Reinfections }> {
+  /** One key's group: its earliest identified incident (index into t, or -1 for one outside the upload), and those an answer can reinfect. */
+  interface Group { at: string | null; first: string; id: string; j: number; done: { id: string; first: string }[] | null }
   const groups = new Map<string, Group>();
   const groupOf = (key: string): Group => {
     let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { first: null, done: null }));
+    if (g === undefined) groups.set(key, (g = { at: null, first: '', id: '', j: -1, done: null }));
     return g;
   };
-  const identified = changing.filter((j) => rowOf(j).result === 'identified');
+  const identified: number[] = [];
   const keys = new Set<string>();
-  for (const j of identified) keys.add(rowOf(j).subscriberKey as string);
+  for (const j of changing) {
+    const row = rowOf(j);
+    if (row.result !== 'identified') continue;
+    identified.push(j);
+    keys.add(row.subscriberKey as string);
+  }
   const holders = await findKeyHolders(storage, tx, ispId, [...keys]);
   if (holders.length > 0) {
     const changed = new Set(changing.map((j) => t.incidentId[j] as string));
     for (const h of holders) {
       if (changed.has(h.incidentId)) continue;
       const g = groupOf(h.subscriberKey);
-      const m: Member = { id: h.incidentId, first: h.firstSeen, identifiedAt: h.identifiedAt };
-      if (m.identifiedAt !== null && (g.first === null || earlier(m, g.first))) g.first = m;
-      if (h.state === 'completed' || h.state === 'remediated') (g.done ??= []).push(m);
+      if (h.identifiedAt !== null && (g.at === null || earlier(h.identifiedAt, h.firstSeen, h.incidentId, g.at, g.first, g.id))) {
+        g.at = h.identifiedAt;
+        g.first = h.firstSeen;
+        g.id = h.incidentId;
+        g.j = -1;
+      }
+      if (h.state === 'completed' || h.state === 'remediated') (g.done ??= []).push({ id: h.incidentId, first: h.firstSeen });
     }
   }
-  const own = identified.map((j) => {
-    const m: Member = { id: t.incidentId[j] as string, first: t.firstSeen[j] as string, identifiedAt: now };
+  const groupOfOwn: Group[] = new Array<Group>(identified.length);
+  for (let u = 0; u < identified.length; u++) {
+    const j = identified[u] as number;
     const g = groupOf(rowOf(j).subscriberKey as string);
-    if (g.first === null || earlier(m, g.first)) g.first = m;
-    return { j, m, g };
-  });
-  const repeat = new Set<number>();
+    groupOfOwn[u] = g;
+    const first = t.firstSeen[j] as string;
+    const id = t.incidentId[j] as string;
+    if (g.at === null || earlier(now, first, id, g.at, g.first, g.id)) {
+      g.at = now;
+      g.first = first;
+      g.id = id;
+      g.j = j;
+    }
+  }
+  const repeat = new Uint8Array(t.count);
   const reinfected: Reinfections = new Map();
   // In upload order, so that an old incident is reinfected by the first answer that reaches it.
-  for (const { j, m: n, g } of own) {
-    if (g.first !== n) repeat.add(j);
-    for (const o of g.done ?? []) {
-      if (o.id !== n.id && o.first < n.first && !reinfected.has(o.id)) reinfected.set(o.id, { newId: n.id, at: n.first, previous: t.previousIncidentId[j] as string | null });
+  for (let u = 0; u < identified.length; u++) {
+    const j = identified[u] as number;
+    const g = groupOfOwn[u] as Group;
+    if (g.j !== j) repeat[j] = 1;
+    if (g.done === null) continue;
+    const id = t.incidentId[j] as string;
+    const first = t.firstSeen[j] as string;
+    for (const o of g.done) {
+      if (o.id !== id && o.first < first && !reinfected.has(o.id)) reinfected.set(o.id, { newId: id, at: first, previous: t.previousIncidentId[j] as string | null });
     }
   }
   return { repeat, reinfected };
