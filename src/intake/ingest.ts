@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { HoneypotEvent, RejectedRecord } from '../domain/event.js';
 import { truncateRaw } from '../domain/event.js';
 import type { EventsTable, RejectsTable, Storage } from '../storage/schema.js';
-import { writeIngestBatch, type SampleSighting } from '../storage/repositories/intake-repository.js';
+import { SampleKeyCache, writeIngestBatch, type SampleSighting } from '../storage/repositories/intake-repository.js';
 import { finishImport, startImport, touchImport } from '../storage/repositories/imports-repository.js';
 import type { HoneypotReader, ReadItem, ReadOptions } from './reader.js';
 
@@ -104,6 +104,7 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
   let lastBeat = Date.now();
   const newSamples = new Set<string>();
   const knownSamples = new Set<string>();
+  const sampleKeys = new SampleKeyCache();
   const now = new Date().toISOString();
 
   try {
@@ -120,7 +121,7 @@ export async function ingestFiles(opts: IngestOptions): Promise<IngestSummary> {
       const flush = async (): Promise<void> => {
         if (events.length === 0 && rejects.length === 0) return;
         if (opts.ptr !== undefined) await addPtrNames(events, opts.ptr);
-        const r = await writeIngestBatch(opts.storage, { events, rejects, sightings });
+        const r = await writeIngestBatch(opts.storage, { events, rejects, sightings }, sampleKeys);
         if (Date.now() - lastBeat > 30_000) {
           lastBeat = Date.now();
           await touchImport(opts.storage, importId, new Date(lastBeat).toISOString());

@@ -4,6 +4,8 @@ import type { HoneypotEvent } from '../../domain/event.js';
 import { ingestFiles } from '../../intake/ingest.js';
 import type { HoneypotReader, ReadItem } from '../../intake/reader.js';
 import { listSamples, registerBinary, sampleCounts } from './samples-repository.js';
+import { SampleKeyCache, writeIngestBatch } from './intake-repository.js';
+import type { Storage } from '../schema.js';
 
 const MD5 = 'a'.repeat(32);
 const SHA1 = 'c'.repeat(40);
@@ -90,4 +92,31 @@ dialectTest('sightings follow a sample when its binary arrives and merges its ha
   assert.equal(again.samplesNew, 0);
   assert.equal(again.samplesKnown, 2);
   assert.equal((await listSamples(storage)).length, 2);
+});
+
+dialectTest('a batch rolled back teaches the run nothing: its retry still creates the sample', async (_t, storage) => {
+  const cache = new SampleKeyCache();
+  const batch = { events: [], rejects: [], sightings: [{ md5: OTHER_MD5, sha1: null, sha256: null, time: '2024-05-12T08:00:00.000Z' }] };
+  // A commit that fails (a serialization failure, a busy database) after the sample row went in:
+  // the transaction is rolled back.
+  const failing = {
+    ...storage,
+    db: {
+      transaction: () => ({
+        execute: (work: (tx: unknown) => Promise<unknown>) =>
+          storage.db.transaction().execute(async (tx) => {
+            await work(tx);
+            throw new Error('commit failed');
+          }),
+      }),
+    },
+  } as unknown as Storage;
+  await assert.rejects(writeIngestBatch(failing, batch, cache), /commit failed/);
+  assert.equal((await listSamples(storage)).length, 0);
+  const r = await writeIngestBatch(storage, batch, cache);
+  assert.deepEqual(r.samplesCreated, [`md5:${OTHER_MD5}`]);
+  assert.deepEqual((await listSamples(storage)).map((s) => s.sampleKey), [`md5:${OTHER_MD5}`]);
+  // The next batch finds it through the run's cache, with no look-up, as known.
+  const again = await writeIngestBatch(storage, batch, cache);
+  assert.deepEqual([again.samplesCreated, again.samplesExisting], [[], [`md5:${OTHER_MD5}`]]);
 });
