@@ -72,3 +72,29 @@ dialectTest('answers: keys are linked as they stand after the upload (a key move
     'identified:k-a', 'identified:k-a', 'identified:k-a', 'identified:k-b', 'identified:k-b', 'identified:k-c', 'not-found:null',
   ]);
 });
+
+dialectTest('answers: keys holding JSON and CSV punctuation are stored as sent, linked, and a re-sent upload changes nothing', async (_t, storage) => {
+  const [t1, t2, t3] = (await fourRequested(storage)) as [string, string, string, string];
+  // Printable ASCII without spaces, so commas, quotes, backslashes and braces are all allowed.
+  const odd = 'k,1"\\{}:[]';
+  const body = (rows: [string, string, string | undefined][]): string =>
+    JSON.stringify({ answers: rows.map(([trackingId, result, subscriberKey]) => (subscriberKey === undefined ? { trackingId, result } : { trackingId, result, subscriberKey })) });
+  const send = async (rows: [string, string, string | undefined][]): Promise<number> => {
+    const r = await applyAnswerUpload(storage, 'example-net', { body: body(rows), contentType: 'application/json' }, 'isp:example-net');
+    assert.ok(r.ok, JSON.stringify(r));
+    return r.changed;
+  };
+  assert.equal(await send([[t1, 'identified', odd], [t2, 'not-found', undefined]]), 2);
+  assert.equal(await send([[t1, 'identified', odd], [t2, 'not-found', undefined]]), 0);
+  // The same key on another incident, first seen later: a repeat user.
+  assert.equal(await send([[t3, 'identified', odd]]), 1);
+  const rows = await wdb(storage).selectFrom('incidents').select(['state', 'subscriber_key', 'first_notice', 'answer_seq']).orderBy('src_ip').execute();
+  assert.deepEqual(rows.map((r) => [r.state, r.subscriber_key, r.first_notice, Number(r.answer_seq)]), [
+    ['identified', odd, 1, 1],
+    ['not-found', null, null, 1],
+    ['identified', odd, 0, 1],
+    ['requested', null, null, 0],
+  ]);
+  const answers = await wdb(storage).selectFrom('answers').select(['result', 'subscriber_key']).where('result', '=', 'identified').execute();
+  assert.deepEqual(answers.map((a) => a.subscriber_key), [odd, odd]);
+});
