@@ -216,12 +216,14 @@ async function writeSqlite(tx: WorkflowTx, uploadId: string, now: string, detail
   /** Ids by their answer_seq before this upload: most uploads have one or two values. */
   const bySeq: Record<number, string[]> = {};
   const keyOf: string[] = [];
+  /** Each identified incident's key as JSON text, for the answers and again for the UPDATE. */
+  const keyJson = new Array<string>(n);
   for (let j = 0; j < n; j++) {
     const id = w.incidentId[j] as string;
     const result = w.result[j] as AnswerResult;
     ids[result].push(id);
     (bySeq[w.answerSeq[j] as number] ??= []).push(id);
-    if (result === 'identified') keyOf.push(`"${id}":${JSON.stringify(w.subscriberKey[j])}`);
+    if (result === 'identified') keyOf.push(`"${id}":${(keyJson[j] = JSON.stringify(w.subscriberKey[j]))}`);
   }
   // Counted first, against the answer_seq the incidents had before this upload.
   await sql`
@@ -269,7 +271,7 @@ async function writeSqlite(tx: WorkflowTx, uploadId: string, now: string, detail
   for (let k = 0; k < n; k++) {
     const j = indexAt(k);
     const result = w.result[j] as AnswerResult;
-    if (result === 'identified') (w.firstNotice[j] === 0 ? repeat : firstTime).push(`"${w.rowid[j] as number}":${JSON.stringify(w.subscriberKey[j])}`);
+    if (result === 'identified') (w.firstNotice[j] === 0 ? repeat : firstTime).push(`"${w.rowid[j] as number}":${keyJson[j] as string}`);
     else rowids[result].push(w.rowid[j] as number);
   }
   for (const [group, firstNotice] of [[firstTime, 1], [repeat, 0]] as const) {
