@@ -98,3 +98,18 @@ dialectTest('answers: keys holding JSON and CSV punctuation are stored as sent, 
   const answers = await wdb(storage).selectFrom('answers').select(['result', 'subscriber_key']).where('result', '=', 'identified').execute();
   assert.deepEqual(answers.map((a) => a.subscriber_key), [odd, odd]);
 });
+
+dialectTest('answers: an incident id the comma-joined SQLite look-up cannot carry stops the upload instead of misreading it', async (_t, storage) => {
+  const [t1, t2] = (await fourRequested(storage)) as [string, string, string, string];
+  // Never made by newId (URL-safe text); written by hand to prove the guard.
+  await wdb(storage).updateTable('incidents').set({ incident_id: 'inc_a,b' }).where('tracking_id', '=', t1).execute();
+  const sent = applyAnswerUpload(storage, 'example-net', { body: csv([[t1, 'identified', 'k1'], [t2, 'not-found', '']]), contentType: 'text/csv' }, 'isp:example-net');
+  if (storage.dialect === 'sqlite') {
+    await assert.rejects(sent, /holds a comma/);
+    const states = await wdb(storage).selectFrom('incidents').select('state').where('tracking_id', 'in', [t1, t2]).execute();
+    assert.deepEqual(states.map((s) => s.state), ['requested', 'requested']);
+  } else {
+    // PostgreSQL's look-up is one JSON value: nothing to misread.
+    assert.equal((await sent).ok, true);
+  }
+});

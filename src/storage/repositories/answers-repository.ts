@@ -130,19 +130,26 @@ export async function findAnswerTargets(storage: Storage, tx: WorkflowTx, ispId:
         FROM m CROSS JOIN incidents i ON i.rowid = m.r AND i.isp_id = ${ispId}
         ORDER BY i.incident_id)`.execute(tx);
     const r = rows[0];
-    const incidentId = splitColumn(r?.id);
-    if (r === undefined || incidentId.length === 0) return none;
-    const count = incidentId.length;
+    // The JSON column counts the rows whatever they hold (json_group_array of no rows is '[]').
+    const subscriberKey = JSON.parse(String(r?.sk ?? '[]')) as (string | null)[];
+    const count = subscriberKey.length;
+    if (r === undefined || count === 0) return none;
+    const incidentId = splitColumn(r.id);
+    const firstSeen = splitColumn(r.fs);
+    // Not splitColumn: one 'requested' incident is an empty text.
+    const state = String(r.st ?? '').split(',').map((st) => (st === '' ? 'requested' : st));
+    if (incidentId.length !== count || firstSeen.length !== count || state.length !== count) {
+      throw new Error('answer look-up: an incident id, state or first_seen holds a comma, which the comma-joined columns cannot carry');
+    }
     return {
       count,
       pos: integerColumn(r.k, count),
       incidentId,
       rowid: integerColumn(r.rid, count),
-      // Not splitColumn: one 'requested' incident is an empty text.
-      state: String(r.st ?? '').split(',').map((st) => (st === '' ? 'requested' : st)),
-      subscriberKey: JSON.parse(r.sk as string) as (string | null)[],
+      state,
+      subscriberKey,
       answerSeq: integerColumn(r.seq, count),
-      firstSeen: splitColumn(r.fs),
+      firstSeen,
       previousIncidentId: JSON.parse(r.prev as string) as (string | null)[],
     };
   }
