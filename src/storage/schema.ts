@@ -115,6 +115,12 @@ export interface Storage {
    * multi-row INSERT … ON CONFLICT DO NOTHING.
    */
   insertIgnore<T extends BulkTable>(tx: Transaction<Database>, table: T, rows: readonly Database[T][]): Promise<number>;
+  /**
+   * For a long-running server: keeps the database's own upkeep out of the requests. On SQLite a
+   * second thread checkpoints the write-ahead log every `intervalMs`, so that a request's commit
+   * does not copy back what earlier requests wrote; PostgreSQL does this itself (no-op). Stops on close.
+   */
+  startBackgroundUpkeep(intervalMs?: number): void;
   close(): Promise<void>;
 }
 

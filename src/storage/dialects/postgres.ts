@@ -37,6 +37,8 @@ export async function openPostgresStorage(url: string, options: { poolSize?: num
       }
       return inserted;
     },
+    // PostgreSQL's own checkpointer and autovacuum run in the server.
+    startBackgroundUpkeep: () => undefined,
     close: async () => {
       await db.destroy();
     },

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database, Storage } from '../schema.js';
@@ -25,6 +27,7 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as Kysely<unknown>);
   const statements = new Map<string, BetterSqlite3.Statement>();
+  let checkpointer: { stop(): Promise<void> } | undefined;
   /**
    * INSERT of `rowCount` rows whose columns flagged in `constant` (bit c for cols[c]) hold one value
    * for all rows, bound once ahead of the others. Table and column names come from our own row
@@ -124,8 +127,57 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       }
       return inserted;
     },
+    startBackgroundUpkeep: (intervalMs = 1000) => {
+      if (path !== ':memory:' && path !== '') checkpointer ??= startCheckpointer(path, intervalMs);
+    },
     close: async () => {
+      await checkpointer?.stop();
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * The write-ahead log's checkpoint (copying committed pages back into the database file) on a
+ * thread of its own, with its own connection. SQLite otherwise runs it inside whichever commit
+ * pushes the log past wal_autocheckpoint: a 100,000-row answer upload paid for the 190 MB the
+ * week's request build had written just before. A PASSIVE checkpoint waits for no one and blocks
+ * no one; the autocheckpoint stays as the backstop should this thread fall behind. Code, not a
+ * file, so that it runs the same from the sources (tsx) and from a build.
+ */
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+let reported = false;
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (e) {
+    if (!reported) parentPort.postMessage(String((e && e.message) || e));
+    reported = true;
+  }
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+function startCheckpointer(path: string, intervalMs: number): { stop(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver, path, intervalMs }, execArgv: [] });
+  worker.unref();
+  worker.on('message', (m: string) => process.emitWarning(`background checkpoint of ${path} failed: ${m}`));
+  worker.on('error', (e) => process.emitWarning(`background checkpoint of ${path} stopped: ${e.message}`));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    stop: async () => {
+      // Held (ref) until it has closed its connection: close() then leaves no thread behind.
+      worker.ref();
+      worker.postMessage('stop');
+      await exited;
     },
   };
 }
