@@ -28,9 +28,23 @@ export function normalizeTicket(input: string): string | null {
   return `CC-${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
-/** Internal row ids: random, not derived from anything an outsider knows. */
+let lastIdTime = '';
+let idSeq = 0;
+
+/**
+ * Internal row ids: the creation time, a counter and 64 random bits, so that ids made one after the
+ * other sort one after the other. Every index keyed by an incident id (state log, answers, request
+ * items, observations) then grows at its end when a build or an upload writes 100,000 rows, instead
+ * of at 100,000 random places. Never used for access (tracking IDs are), and still unguessable.
+ */
 export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+  const time = Date.now().toString(36).padStart(9, '0');
+  if (time !== lastIdTime) {
+    lastIdTime = time;
+    idSeq = 0;
+  }
+  const seq = (idSeq++).toString(36).padStart(4, '0');
+  return `${prefix}_${time}${seq}${randomBytes(8).toString('base64url')}`;
 }
 
 export function sha256Hex(s: string): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isoWeek, weekStart } from './iso-week.js';
-import { newTicket, newTrackingId, normalizeTicket, TICKET_ALPHABET } from './identifiers.js';
+import { newId, newTicket, newTrackingId, normalizeTicket, TICKET_ALPHABET } from './identifiers.js';
 
 test('ISO weeks at year edges', () => {
   assert.equal(isoWeek(new Date('2024-05-06T00:00:00Z')), '2024-W19');
@@ -21,4 +21,13 @@ test('tracking IDs: 144 random bits, URL-safe, distinct; tickets unambiguous', (
   assert.equal(normalizeTicket('7K4MQ2'), 'CC-7K4M-Q2');
   assert.equal(normalizeTicket('CC-7K4M-Q0'), null);
   assert.equal(normalizeTicket('CC-7K4M-Q22'), null);
+});
+
+test('internal ids made one after the other sort one after the other, and never repeat', () => {
+  const ids = Array.from({ length: 20_000 }, () => newId('inc'));
+  assert.equal(new Set(ids).size, ids.length);
+  assert.deepEqual([...ids].sort(), ids);
+  for (const id of ids.slice(0, 50)) assert.match(id, /^inc_[0-9a-z]{13}[A-Za-z0-9_-]{11}$/);
+  // The random part still differs between ids made in the same millisecond.
+  assert.notEqual(ids[0]?.slice(-11), ids[1]?.slice(-11));
 });
