@@ -16,8 +16,8 @@ export async function startServer(opts: GlobalOptions, listen: { host?: string; 
   const config = loadConfigOrExplain(opts);
   const runtime = runtimeFor(config);
   const storage = await runtime.storage();
-  // Checkpoints and the like on their own thread, not inside whichever request commits next.
-  storage.startBackgroundUpkeep();
+  // Checkpoints on their own thread, not inside whichever request commits next; a larger cache.
+  storage.tuneForServer();
   const host = listen.host ?? config.http.host;
   const port = listen.port ?? config.http.port;
   let app;

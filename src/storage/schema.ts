@@ -116,11 +116,13 @@ export interface Storage {
    */
   insertIgnore<T extends BulkTable>(tx: Transaction<Database>, table: T, rows: readonly Database[T][]): Promise<number>;
   /**
-   * For a long-running server: keeps the database's own upkeep out of the requests. On SQLite a
-   * second thread checkpoints the write-ahead log every `intervalMs`, so that a request's commit
-   * does not copy back what earlier requests wrote; PostgreSQL does this itself (no-op). Stops on close.
+   * For a long-running server (`serve`), whose requests should not pay for the database's upkeep.
+   * On SQLite: a second thread checkpoints the write-ahead log every `checkpointIntervalMs`, so a
+   * request's commit does not copy back what earlier writes left in the log, and the page cache grows
+   * from 64 to 256 MiB, as a server keeps going back to the same incidents. PostgreSQL does its own
+   * upkeep and caching (no-op). Stops on close.
    */
-  startBackgroundUpkeep(intervalMs?: number): void;
+  tuneForServer(checkpointIntervalMs?: number): void;
   close(): Promise<void>;
 }
 

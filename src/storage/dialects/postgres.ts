@@ -37,8 +37,8 @@ export async function openPostgresStorage(url: string, options: { poolSize?: num
       }
       return inserted;
     },
-    // PostgreSQL's own checkpointer and autovacuum run in the server.
-    startBackgroundUpkeep: () => undefined,
+    // PostgreSQL's own checkpointer, autovacuum and shared buffers do this in the server.
+    tuneForServer: () => undefined,
     close: async () => {
       await db.destroy();
     },

@@ -15,7 +15,7 @@ async function writeRejects(storage: Awaited<ReturnType<typeof openSqliteStorage
   await storage.db.transaction().execute((tx) => storage.insertIgnore(tx, 'rejects', rows));
 }
 
-test('background upkeep checkpoints the write-ahead log into the database file, off the writing thread', async () => {
+test('a server checkpoints the write-ahead log into the database file, off the writing thread', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cc-ckpt-'));
   try {
     const file = join(dir, 'c.db');
@@ -29,8 +29,10 @@ test('background upkeep checkpoints the write-ahead log into the database file, 
 
     const file2 = join(dir, 'd.db');
     const served = await openSqliteStorage(file2);
-    served.startBackgroundUpkeep(50);
-    served.startBackgroundUpkeep(50); // a second call starts no second thread
+    served.tuneForServer(50);
+    served.tuneForServer(50); // a second call starts no second thread
+    const cache = await sql<{ cache_size: number }>`pragma cache_size`.execute(served.db);
+    assert.equal(cache.rows[0]?.cache_size, -262144);
     const start = statSync(file2).size;
     await writeRejects(served, 0);
     let grown = false;

@@ -7,6 +7,8 @@ import { migrateToLatest } from '../migrations/index.js';
 
 /** Rows bound to one INSERT; 999 bound parameters at most, so old SQLite builds take it too. */
 const ROWS_PER_STATEMENT = 32;
+/** Page cache of a server's connection (see Storage.tuneForServer); a command keeps 64 MiB. */
+const SERVER_CACHE_KIB = 256 * 1024;
 /** Rows of a narrow table (fewer than 12 columns) bound to one plain multi-row INSERT. */
 const NARROW_ROWS_PER_STATEMENT = 40;
 
@@ -127,8 +129,9 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
       }
       return inserted;
     },
-    startBackgroundUpkeep: (intervalMs = 1000) => {
-      if (path !== ':memory:' && path !== '') checkpointer ??= startCheckpointer(path, intervalMs);
+    tuneForServer: (checkpointIntervalMs = 1000) => {
+      sqlite.pragma(`cache_size = -${SERVER_CACHE_KIB}`);
+      if (path !== ':memory:' && path !== '') checkpointer ??= startCheckpointer(path, checkpointIntervalMs);
     },
     close: async () => {
       await checkpointer?.stop();
