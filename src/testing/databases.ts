@@ -64,17 +64,29 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
 }
 
 /**
+ * A fresh, empty database for a test of this dialect, or null when the test was skipped because
+ * PostgreSQL is missing (with CI=true that fails the test instead).
+ */
+export async function testDatabaseOrSkip(t: TestContext, dialect: Dialect): Promise<TestDatabase | null> {
+  if (dialect === 'postgres') {
+    const why = await postgresUnavailable();
+    if (why !== null) {
+      missingServer(t, why);
+      return null;
+    }
+  }
+  return createTestDatabase(dialect);
+}
+
+/**
  * Registers one test per dialect. Each run gets a fresh, migrated database that is dropped afterwards.
  * Where PostgreSQL is missing the postgres variant skips locally and fails with CI=true.
  */
 export function dialectTest(name: string, fn: (t: TestContext, storage: Storage, location: string) => Promise<void>): void {
   for (const dialect of DIALECTS) {
     test(`${name} [${dialect}]`, async (t) => {
-      if (dialect === 'postgres') {
-        const why = await postgresUnavailable();
-        if (why !== null) return missingServer(t, why);
-      }
-      const tdb = await createTestDatabase(dialect);
+      const tdb = await testDatabaseOrSkip(t, dialect);
+      if (tdb === null) return;
       const storage = dialect === 'sqlite' ? await openSqliteStorage(tdb.location) : await openPostgresStorage(tdb.location);
       try {
         await fn(t, storage, tdb.location);

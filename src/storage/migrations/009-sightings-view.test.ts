@@ -1,29 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
-import { createTestDatabase, DIALECTS, postgresUnavailable } from '../../testing/databases.js';
-import { missingServer } from '../../testing/require-server.js';
-import { openStorage } from '../dialects/open.js';
+import { upgradeTest } from '../../testing/upgrade-test.js';
 import { listSamples, sampleCounts } from '../repositories/samples-repository.js';
-import { intakeMigration } from './001-intake.js';
-import { workflowMigration } from './002-workflow.js';
-import { tracebackMigration } from './003-traceback.js';
-import { checklistMigration } from './004-checklist.js';
-import { requestsMigration } from './006-requests.js';
-import { intakeIndexesMigration } from './007-intake-indexes.js';
-import { eventsSlimMigration } from './008-events-slim.js';
-
-const BEFORE: Record<string, Migration> = {
-  '001-intake': intakeMigration,
-  '002-workflow': workflowMigration,
-  '003-traceback': tracebackMigration,
-  '004-checklist': checklistMigration,
-  '006-requests': requestsMigration,
-  '007-intake-indexes': intakeIndexesMigration,
-  '008-events-slim': eventsSlimMigration,
-};
 
 const MD5 = 'a'.repeat(32);
 const SHA256 = 'b'.repeat(64);
@@ -38,44 +15,21 @@ function event(n: number, day: number, h: { md5?: string; sha256?: string; url?:
   };
 }
 
-for (const dialect of DIALECTS) {
-  test(`migration 009: the sightings stored before it read the same through the view [${dialect}]`, async (t) => {
-    if (dialect === 'postgres') {
-      const why = await postgresUnavailable();
-      if (why !== null) return missingServer(t, why);
-    }
-    const tdb = await createTestDatabase(dialect);
-    try {
-      const db = new Kysely<Record<string, Record<string, unknown>>>({
-        dialect: dialect === 'sqlite' ? new SqliteDialect({ database: new BetterSqlite3(tdb.location) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.location, max: 1 }) }),
-      });
-      const stored: Record<string, unknown>[] = [];
-      try {
-        const r = await new Migrator({ db, provider: { getMigrations: async () => BEFORE } }).migrateToLatest();
-        assert.equal(r.error, undefined);
-        // An MD5-only sample merged into a SHA-256 one (which now carries the MD5 as its alias), as
-        // registerBinary leaves them, with the sightings it had moved; and an event with no sample.
-        await db.insertInto('events').values([event(1, 10, { md5: MD5, url: 'http://bad.example/a' }), event(2, 11, { sha256: SHA256 }), event(3, 11, {}), event(4, 12, { md5: MD5, sha256: SHA256 })]).execute();
-        await db.insertInto('samples').values({ sample_key: SHA256, sha256: SHA256, sha1: null, md5: MD5, size: 3, binary_present: 1, binary_path: '/x', first_seen: '2024-05-10T00:00:01.000Z', last_seen: '2024-05-12T00:00:04.000Z', first_verdict: null, first_verdict_scanner: null, first_verdict_at: null }).execute();
-        const sighting = (n: number, day: number, url: string | null) => ({ event_key: `2024-05-${day}T00:00:0${n}.000Z|key${n}`, sample_key: SHA256, time: `2024-05-${day}T00:00:0${n}.000Z`, day: `2024-05-${day}`, url });
-        await db.insertInto('sample_sightings').values([sighting(1, 10, 'http://bad.example/a'), sighting(2, 11, null), sighting(4, 12, null)]).execute();
-        stored.push(...(await db.selectFrom('sample_sightings').selectAll().orderBy('event_key').execute()));
-      } finally {
-        await db.destroy();
-      }
-
-      const storage = await openStorage(tdb.location);
-      try {
-        const view = await storage.db.selectFrom('sample_sightings').selectAll().orderBy('event_key').execute();
-        assert.deepEqual(view, stored);
-        const samples = await listSamples(storage);
-        assert.deepEqual(samples.map((s) => [s.sampleKey, s.sightings]), [[SHA256, 3]]);
-        assert.deepEqual(await sampleCounts(storage, 'month'), [{ period: '2024-05', collected: 3, distinct: 1 }]);
-      } finally {
-        await storage.close();
-      }
-    } finally {
-      await tdb.drop();
-    }
-  });
-}
+upgradeTest('migration 009: the sightings stored before it read the same through the view', '009-sightings-view', {
+  async before(db) {
+    // An MD5-only sample merged into a SHA-256 one (which now carries the MD5 as its alias), as
+    // registerBinary leaves them, with the sightings it had moved; and an event with no sample.
+    await db.insertInto('events').values([event(1, 10, { md5: MD5, url: 'http://bad.example/a' }), event(2, 11, { sha256: SHA256 }), event(3, 11, {}), event(4, 12, { md5: MD5, sha256: SHA256 })]).execute();
+    await db.insertInto('samples').values({ sample_key: SHA256, sha256: SHA256, sha1: null, md5: MD5, size: 3, binary_present: 1, binary_path: '/x', first_seen: '2024-05-10T00:00:01.000Z', last_seen: '2024-05-12T00:00:04.000Z', first_verdict: null, first_verdict_scanner: null, first_verdict_at: null }).execute();
+    const sighting = (n: number, day: number, url: string | null) => ({ event_key: `2024-05-${day}T00:00:0${n}.000Z|key${n}`, sample_key: SHA256, time: `2024-05-${day}T00:00:0${n}.000Z`, day: `2024-05-${day}`, url });
+    await db.insertInto('sample_sightings').values([sighting(1, 10, 'http://bad.example/a'), sighting(2, 11, null), sighting(4, 12, null)]).execute();
+    return db.selectFrom('sample_sightings').selectAll().orderBy('event_key').execute();
+  },
+  async after(storage, { before: stored }) {
+    const view = await storage.db.selectFrom('sample_sightings').selectAll().orderBy('event_key').execute();
+    assert.deepEqual(view, stored);
+    const samples = await listSamples(storage);
+    assert.deepEqual(samples.map((s) => [s.sampleKey, s.sightings]), [[SHA256, 3]]);
+    assert.deepEqual(await sampleCounts(storage, 'month'), [{ period: '2024-05', collected: 3, distinct: 1 }]);
+  },
+});

@@ -1,32 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
-import { createTestDatabase, DIALECTS, postgresUnavailable } from '../../testing/databases.js';
-import { missingServer } from '../../testing/require-server.js';
-import { openStorage } from '../dialects/open.js';
+import { sql } from 'kysely';
+import { upgradeTest, type RawDb } from '../../testing/upgrade-test.js';
 import { wdb } from '../repositories/workflow-tables.js';
 import { applyAnswerUpload } from '../../workflow/index.js';
-import { intakeMigration } from './001-intake.js';
-import { workflowMigration } from './002-workflow.js';
-import { tracebackMigration } from './003-traceback.js';
-import { checklistMigration } from './004-checklist.js';
-import { requestsMigration } from './006-requests.js';
-import { intakeIndexesMigration } from './007-intake-indexes.js';
-import { eventsSlimMigration } from './008-events-slim.js';
-import { sightingsViewMigration } from './009-sightings-view.js';
-
-const BEFORE: Record<string, Migration> = {
-  '001-intake': intakeMigration,
-  '002-workflow': workflowMigration,
-  '003-traceback': tracebackMigration,
-  '004-checklist': checklistMigration,
-  '006-requests': requestsMigration,
-  '007-intake-indexes': intakeIndexesMigration,
-  '008-events-slim': eventsSlimMigration,
-  '009-sightings-view': sightingsViewMigration,
-};
 
 const AT = '2024-05-06T00:00:00.000Z';
 const trackingId = (n: number): string => `trackingid-${n}-aaaaaaaaaaaaaa`;
@@ -42,7 +18,7 @@ function incident(n: number, o: { state: string; key: string | null; identifiedA
 }
 
 /** The index's definition as the database keeps it. */
-async function keyIndexSql(db: Kysely<Record<string, Record<string, unknown>>>, dialect: string): Promise<string> {
+async function keyIndexSql(db: RawDb, dialect: string): Promise<string> {
   const { rows } =
     dialect === 'sqlite'
       ? await sql<{ def: string }>`SELECT sql AS def FROM sqlite_master WHERE type = 'index' AND name = 'incidents_key'`.execute(db)
@@ -51,57 +27,33 @@ async function keyIndexSql(db: Kysely<Record<string, Record<string, unknown>>>, 
   return (rows[0] as { def: string }).def;
 }
 
-for (const dialect of DIALECTS) {
-  test(`migration 010: the key index of an existing database holds keyed incidents only, and keys already stored still link [${dialect}]`, async (t) => {
-    if (dialect === 'postgres') {
-      const why = await postgresUnavailable();
-      if (why !== null) return missingServer(t, why);
-    }
-    const tdb = await createTestDatabase(dialect);
+upgradeTest('migration 010: the key index of an existing database holds keyed incidents only, and keys already stored still link', '010-incident-keys', {
+  async before(db, dialect) {
+    assert.doesNotMatch(await keyIndexSql(db, dialect), /WHERE/i);
+    await db.insertInto('isps').values({ id: 'example-net', name: 'Example Net', asns: '[]', prefixes: '["192.0.2.0/24"]', created_at: AT, updated_at: AT }).execute();
+    // 1 was identified as key-a before the upgrade; 2 and 3 are requested and unanswered.
+    await db.insertInto('incidents').values([
+      incident(1, { state: 'identified', key: 'key-a', identifiedAt: AT }),
+      incident(2, { state: 'requested', key: null, identifiedAt: null }),
+      incident(3, { state: 'requested', key: null, identifiedAt: null }),
+    ]).execute();
+  },
+  async after(storage, { dialect, connect }) {
+    const csv = `tracking_id,result,subscriber_key\n${trackingId(2)},identified,key-a\n${trackingId(3)},identified,key-b\n`;
+    const out = await applyAnswerUpload(storage, 'example-net', { body: csv, contentType: 'text/csv' }, 'test');
+    assert.equal(out.ok, true);
+    const rows = await wdb(storage).selectFrom('incidents').select(['incident_id', 'subscriber_key', 'first_notice']).orderBy('incident_id').execute();
+    // key-a was met before the upgrade: incident 2 is a repeat user; key-b is new.
+    assert.deepEqual(rows, [
+      { incident_id: 'inc_1', subscriber_key: 'key-a', first_notice: 1 },
+      { incident_id: 'inc_2', subscriber_key: 'key-a', first_notice: 0 },
+      { incident_id: 'inc_3', subscriber_key: 'key-b', first_notice: 1 },
+    ]);
+    const after = connect();
     try {
-      const connect = (): Kysely<Record<string, Record<string, unknown>>> =>
-        new Kysely({
-          dialect: dialect === 'sqlite' ? new SqliteDialect({ database: new BetterSqlite3(tdb.location) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.location, max: 1 }) }),
-        });
-      const db = connect();
-      try {
-        const r = await new Migrator({ db, provider: { getMigrations: async () => BEFORE } }).migrateToLatest();
-        assert.equal(r.error, undefined);
-        assert.doesNotMatch(await keyIndexSql(db, dialect), /WHERE/i);
-        await db.insertInto('isps').values({ id: 'example-net', name: 'Example Net', asns: '[]', prefixes: '["192.0.2.0/24"]', created_at: AT, updated_at: AT }).execute();
-        // 1 was identified as key-a before the upgrade; 2 and 3 are requested and unanswered.
-        await db.insertInto('incidents').values([
-          incident(1, { state: 'identified', key: 'key-a', identifiedAt: AT }),
-          incident(2, { state: 'requested', key: null, identifiedAt: null }),
-          incident(3, { state: 'requested', key: null, identifiedAt: null }),
-        ]).execute();
-      } finally {
-        await db.destroy();
-      }
-
-      const storage = await openStorage(tdb.location);
-      try {
-        const csv = `tracking_id,result,subscriber_key\n${trackingId(2)},identified,key-a\n${trackingId(3)},identified,key-b\n`;
-        const out = await applyAnswerUpload(storage, 'example-net', { body: csv, contentType: 'text/csv' }, 'test');
-        assert.equal(out.ok, true);
-        const rows = await wdb(storage).selectFrom('incidents').select(['incident_id', 'subscriber_key', 'first_notice']).orderBy('incident_id').execute();
-        // key-a was met before the upgrade: incident 2 is a repeat user; key-b is new.
-        assert.deepEqual(rows, [
-          { incident_id: 'inc_1', subscriber_key: 'key-a', first_notice: 1 },
-          { incident_id: 'inc_2', subscriber_key: 'key-a', first_notice: 0 },
-          { incident_id: 'inc_3', subscriber_key: 'key-b', first_notice: 1 },
-        ]);
-      } finally {
-        await storage.close();
-      }
-      const after = connect();
-      try {
-        assert.match(await keyIndexSql(after, dialect), /WHERE.*subscriber_key.*IS NOT NULL/i);
-      } finally {
-        await after.destroy();
-      }
+      assert.match(await keyIndexSql(after, dialect), /WHERE.*subscriber_key.*IS NOT NULL/i);
     } finally {
-      await tdb.drop();
+      await after.destroy();
     }
-  });
-}
+  },
+});

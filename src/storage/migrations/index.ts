@@ -22,6 +22,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-incident-keys': incidentKeysMigration,
 };
 
+/** The migrations that come before `name` (in name order), for tests that upgrade an older schema. */
+export function migrationsBefore(name: string): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(MIGRATIONS).filter(([k]) => k < name));
+}
+
 const provider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,
 };
