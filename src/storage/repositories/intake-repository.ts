@@ -110,7 +110,10 @@ async function recordSamples(
 ): Promise<{ created: string[]; existing: string[] }> {
   // Resolve each hash to an existing sample: SHA-256 is the identity, MD5 and SHA-1 are aliases.
   const columns: HashColumn[] = ['sha256', 'md5', 'sha1'];
-  const known = (column: HashColumn, v: string): string | undefined => cache.get(`${column}:${v}`) ?? learned.get(`${column}:${v}`);
+  const known = (column: HashColumn, v: string): string | undefined => {
+    const hash = `${column}:${v}`;
+    return cache.get(hash) ?? learned.get(hash);
+  };
   for (const column of columns) {
     const values = uniq(sightings.map((s) => s[column])).filter((v) => cache.get(`${column}:${v}`) === undefined);
     for (const part of chunkValues(values, storage.maxParams)) {
