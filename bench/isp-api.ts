@@ -17,6 +17,7 @@ import { openStorage } from '../src/storage/dialects/open.js';
 import type { EventsTable } from '../src/storage/schema.js';
 import * as workflow from '../src/workflow/index.js';
 import { buildApp } from '../src/http/app.js';
+import { answersCsv } from './answers-csv.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -164,7 +165,7 @@ try {
     });
 
     // The same answers through the service alone, on the same database, rolled back (beforeCommit throws).
-    const all = `${['tracking_id,result,subscriber_key', ...trackingIds.map((id, i) => (i % 5 === 0 ? `${id},not-found,` : `${id},identified,key-${i % 40000}`))].join('\n')}\n`;
+    const all = answersCsv(trackingIds);
     t0 = start();
     const rollback = new Error('bench: roll back');
     let serviceMs = 0;

@@ -4,6 +4,7 @@
  * center's event loop and count as the center's latency. Phase 1 on start, phase 2 on message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { answersCsv } from './answers-csv.js';
 
 const { base, token, clients: C, rounds: R } = workerData as { base: string; token: string; clients: number; rounds: number };
 const auth = { authorization: `Bearer ${token}` };
@@ -45,10 +46,8 @@ parentPort!.postMessage({ phase: 'download', ms: ms(t0), bytes, lat, trackingIds
 // Phase 2 (when told): each client uploads its share of the answers as CSV, concurrently.
 parentPort!.once('message', async () => {
   const shares = Array.from({ length: C }, (_, c) => trackingIds.filter((_, i) => i % C === c));
-  const csvOf = (share: readonly string[]): string =>
-    `${['tracking_id,result,subscriber_key', ...share.map((id, i) => (i % 5 === 0 ? `${id},not-found,` : `${id},identified,key-${i % 40000}`))].join('\n')}\n`;
   // Written before the clock starts: the goal is the center's time, not the client's.
-  const bodies = shares.map(csvOf);
+  const bodies = shares.map(answersCsv);
   t0 = process.hrtime.bigint();
   const applied = await Promise.all(
     bodies.map(async (body) => (JSON.parse((await call('upload', '/api/isp/v1/answers', { method: 'POST', headers: { 'content-type': 'text/csv' }, body })).text) as { applied: number }).applied),

@@ -73,7 +73,7 @@ if (only.includes('intake')) {
 }
 
 if (only.includes('isp')) {
-  // Its own process: the server and its clients share one event loop there, and its memory is its own.
+  // Its own process, so that its memory is its own (its ISP clients run on a thread of their own there).
   const n = process.env.BENCH_INCIDENTS ?? '100000';
   const clients = process.env.BENCH_CLIENTS ?? '4';
   console.log(`\nISP API benchmark: ${n} incidents, ${clients} concurrent clients on loopback`);
